@@ -1,0 +1,33 @@
+import { z } from 'zod';
+
+/** The fields of a Hugging Face `config.json` that Switchboard reads; all others are kept as-is. */
+export const HfConfigSchema = z.looseObject({
+  id2label: z.record(z.string().regex(/^\d+$/, 'id2label keys must be integers'), z.string().min(1)),
+  label2id: z.record(z.string(), z.number().int()).optional(),
+  problem_type: z.enum(['single_label_classification', 'multi_label_classification', 'regression']).nullish(),
+  max_position_embeddings: z.number().int().positive().optional(),
+});
+/** Parsed `config.json`. */
+export type HfConfig = z.infer<typeof HfConfigSchema>;
+
+/** The trainer's featurizer, declared in `switchboard.json` instead of a `tokenizer.json`. */
+export const FeaturizerSchema = z.object({
+  type: z.literal('hashed-ngrams'),
+  buckets: z.number().int().min(2),
+  word_ngrams: z.number().int().min(1).max(5),
+  char_ngrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable(),
+  lowercase: z.boolean(),
+});
+
+/** Switchboard's own optional `switchboard.json`: what Hugging Face has no field for. */
+export const SwitchboardSpecSchema = z.object({
+  version: z.string().min(1).default('0.0.0'),
+  description: z.string().default(''),
+  max_input_tokens: z.number().int().positive().optional(),
+  alert_labels: z.array(z.string()).default([]),
+  thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
+  featurizer: FeaturizerSchema.optional(),
+  training: z.looseObject({}).optional(),
+});
+/** Parsed `switchboard.json`. */
+export type SwitchboardSpec = z.infer<typeof SwitchboardSpecSchema>;

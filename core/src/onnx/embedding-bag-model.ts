@@ -1,0 +1,45 @@
+import { GraphBuilder } from './onnx-graph.js';
+
+/** Weights of a fastText-style classifier: mean of id embeddings, then one linear layer. */
+export interface EmbeddingBagWeights {
+  /** Rows of the id space (featurizer buckets). */
+  readonly vocab: number;
+  /** Embedding width. */
+  readonly dim: number;
+  /** Number of labels. */
+  readonly classes: number;
+  /** `[vocab, dim]`, row-major; row 0 (padding) is masked out anyway. */
+  readonly embedding: Float32Array;
+  /** `[dim, classes]`, row-major. */
+  readonly weight: Float32Array;
+  /** `[classes]`. */
+  readonly bias: Float32Array;
+}
+
+/**
+ * Builds the ONNX graph of the trainer's model. It takes `input_ids` and `attention_mask`
+ * (`[batch, sequence]`, int64) like any Hugging Face classifier and gives `logits` `[batch, classes]`,
+ * so the same classifier code serves it and transformer models.
+ */
+export function buildEmbeddingBagModel(w: EmbeddingBagWeights): Uint8Array {
+  const g = new GraphBuilder();
+  const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
+  const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
+  g.output('logits', 'float', ['batch', w.classes]);
+
+  const table = g.floats('embedding', [w.vocab, w.dim], w.embedding);
+  const weight = g.floats('classifier.weight', [w.dim, w.classes], w.weight);
+  const bias = g.floats('classifier.bias', [w.classes], w.bias);
+  const lastAxis = g.ints('axis_last', [1], [-1]);
+  const seqAxis = g.ints('axis_seq', [1], [1]);
+  const one = g.floats('one', [], [1]);
+
+  const vectors = g.node('Gather', [table, ids], { axis: 0 });
+  const maskF = g.node('Cast', [mask], { to: 1 });
+  const masked = g.node('Mul', [vectors, g.node('Unsqueeze', [maskF, lastAxis])]);
+  const sum = g.node('ReduceSum', [masked, seqAxis], { keepdims: 0 });
+  const count = g.node('Max', [g.node('ReduceSum', [maskF, seqAxis], { keepdims: 1 }), one]);
+  const mean = g.node('Div', [sum, count]);
+  g.node('Add', [g.node('MatMul', [mean, weight]), bias], {}, 'logits');
+  return g.toBytes('switchboard-embedding-bag');
+}

@@ -1,0 +1,17 @@
+#!/usr/bin/env node
+import { Command, CommanderError } from 'commander';
+import { reportError } from './report-error.js';
+
+const program = new Command('switchboard')
+  .description('Switchboard: run text classifiers where people already work.')
+  .showHelpAfterError()
+  .exitOverride();
+
+// Each command lives in ./commands/<name>.ts and registers itself here.
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  process.exit(reportError(err));
+}
