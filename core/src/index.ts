@@ -4,6 +4,11 @@
  * @packageDocumentation
  */
 export { BUNDLED_MODELS_DIR, modelsDir } from './config.js';
+export * from './contracts/classify-request.js';
+export * from './contracts/classify-result.js';
+export * from './contracts/delivery.js';
+export * from './contracts/limits.js';
+export { describeIssue, parseClassifyRequest } from './contracts/validate.js';
 export * from './errors.js';
 export type { LabelScore, TextClassification } from './inference/label-scores.js';
 export { type BrokenModel, ModelCatalog } from './model/model-catalog.js';
@@ -14,6 +19,37 @@ export {
   readModelFolder,
 } from './model/model-folder.js';
 export type { HfConfig, SwitchboardSpec } from './model/model-spec.js';
+export {
+  ClassifyQueue,
+  type ClassifyQueueOptions,
+  connectionFromUrl,
+  type JobState,
+  type JobView,
+  type QueueCounts,
+} from './queue/classify-queue.js';
+export {
+  DeliveryConsumer,
+  type DeliveryConsumerOptions,
+  PermanentDeliveryError,
+  RetryLaterError,
+} from './queue/delivery-consumer.js';
+export {
+  DELIVERY_RETENTION,
+  DeliveryPublisher,
+  type DeliveryPublisherOptions,
+} from './queue/delivery-publisher.js';
+export { decodeFailure, encodeFailure, failureError } from './queue/failure-reason.js';
+export { type JobRetentionOptions, jobOptions } from './queue/job-options.js';
+export { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue/queue-names.js';
+export {
+  connectRedis,
+  DEFAULT_REDIS_URL,
+  isConnectionError,
+  type RedisRole,
+  redactRedisUrl,
+  redisOptions,
+  unavailable,
+} from './queue/redis-connection.js';
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';
 export type { EncodedText, InputEncoder } from './text/input-encoder.js';

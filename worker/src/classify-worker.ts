@@ -1,0 +1,169 @@
+import { hostname } from 'node:os';
+import { CLASSIFY_QUEUE, connectionFromUrl, DeliveryPublisher, redisOptions } from '@switchboard/core';
+import { ModelRepository, type OnnxClassifier } from '@switchboard/core/inference';
+import { MetricsTime, Worker } from 'bullmq';
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { processClassifyJob } from './classify-processor.js';
+import { HealthServer } from './health-server.js';
+import { MicroBatcher } from './micro-batcher.js';
+import { WorkerHeartbeat } from './worker-heartbeat.js';
+import { WorkerMetrics } from './worker-metrics.js';
+import type { WorkerOptions } from './worker-options.js';
+
+/** One worker process's engine: a BullMQ worker feeding per-model micro-batchers. */
+export class ClassifyWorker {
+  private readonly options: WorkerOptions;
+  private readonly index: number;
+  private readonly log: Logger;
+  private readonly repository: ModelRepository;
+  private readonly metrics: WorkerMetrics;
+  private readonly batchers = new Map<string, MicroBatcher>();
+  private readonly health: HealthServer;
+  private redis: Redis | undefined;
+  private deliveries: DeliveryPublisher | undefined;
+  private worker: Worker | undefined;
+  private heartbeat: WorkerHeartbeat | undefined;
+  private loaded: string[] = [];
+  private closing: Promise<void> | undefined;
+
+  constructor(options: WorkerOptions, index: number, log: Logger) {
+    this.options = options;
+    this.index = index;
+    this.log = log;
+    this.repository = new ModelRepository(options.modelsDir, { intraOpThreads: options.intraOpThreads });
+    this.metrics = new WorkerMetrics({ worker: String(index) });
+    this.health = new HealthServer({
+      registry: this.metrics.registry,
+      ready: () => this.worker?.isRunning() === true && this.redis?.status === 'ready',
+    });
+  }
+
+  /** Models this process has loaded. */
+  get models(): readonly string[] {
+    return this.loaded;
+  }
+
+  /** Loads models, starts the metrics server and starts taking jobs. Resolves to the metrics port. */
+  async start(): Promise<number> {
+    const { options } = this;
+    const port = await this.health.listen(
+      options.metricsPort === 0 ? 0 : options.metricsPort + this.index,
+      options.metricsHost,
+    );
+    await this.loadModels();
+    this.redis = new Redis(options.redisUrl, redisOptions('consumer'));
+    this.redis.on('error', () => {});
+    this.deliveries = new DeliveryPublisher({ connection: this.redis, prefix: options.prefix });
+    const deliveries = this.deliveries;
+    const id = WorkerHeartbeat.newId(this.index);
+    this.worker = new Worker(
+      CLASSIFY_QUEUE,
+      (job) =>
+        processClassifyJob(job, {
+          classifier: (model) => this.repository.get(model),
+          batcher: (model) => this.batcherFor(model),
+          deliveries,
+          metrics: this.metrics,
+        }),
+      {
+        connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
+        prefix: options.prefix,
+        name: id,
+        concurrency: options.concurrency,
+        lockDuration: options.lockMs,
+        stalledInterval: options.stalledIntervalMs,
+        maxStalledCount: 2,
+        metrics: { maxDataPoints: MetricsTime.ONE_WEEK },
+        autorun: false,
+      },
+    );
+    this.worker.on('error', (err) => this.log.warn({ err: err.message }, 'worker connection error'));
+    this.worker.on('failed', (job, err) =>
+      this.log.warn(
+        { jobId: job?.id, model: job?.name, attempt: job?.attemptsMade, reason: err.message },
+        'job failed',
+      ),
+    );
+    this.worker.on('completed', (job) => this.log.debug({ jobId: job.id, model: job.name }, 'job completed'));
+    void this.worker.run().catch((err: Error) => this.log.error({ err: err.message }, 'worker stopped'));
+    await this.worker.waitUntilReady();
+    this.heartbeat = new WorkerHeartbeat(this.redis, options.prefix, {
+      id,
+      host: hostname(),
+      pid: process.pid,
+      models: this.loaded,
+      startedAt: Date.now(),
+      metricsPort: port,
+    });
+    this.heartbeat.start();
+    this.log.info(
+      { models: this.loaded, metricsPort: port, concurrency: options.concurrency },
+      'worker ready',
+    );
+    return port;
+  }
+
+  /**
+   * Stops taking jobs, lets the jobs in flight (and so their batches) finish for at most
+   * `shutdownMs`, then releases everything. Safe to call more than once.
+   */
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const worker = this.worker;
+      if (worker) {
+        let timer: NodeJS.Timeout | undefined;
+        const drained = await Promise.race([
+          worker.close().then(() => true),
+          new Promise<false>((resolve) => {
+            timer = setTimeout(() => resolve(false), this.options.shutdownMs);
+          }),
+        ]);
+        clearTimeout(timer);
+        if (!drained) {
+          this.log.warn(
+            { shutdownMs: this.options.shutdownMs },
+            'jobs still running at shutdown; they will be retried',
+          );
+          await worker.close(true);
+        }
+      }
+      await this.heartbeat?.stop();
+      await this.deliveries?.close();
+      this.redis?.disconnect();
+      await this.health.close();
+      await this.repository.close();
+    })();
+    return this.closing;
+  }
+
+  private async loadModels(): Promise<void> {
+    const names =
+      this.options.models.length > 0 ? this.options.models : await this.repository.catalog.names();
+    const loaded: OnnxClassifier[] = [];
+    for (const name of names) {
+      try {
+        loaded.push(await this.repository.get(name));
+      } catch (err) {
+        // A broken folder must not take the other models down; its jobs fail with this message.
+        this.log.error({ model: name, err: (err as Error).message }, 'model not loaded');
+      }
+    }
+    this.loaded = loaded.map((c) => c.manifest.name);
+    this.metrics.modelsLoaded.set(loaded.length);
+  }
+
+  private batcherFor(model: string): MicroBatcher {
+    let batcher = this.batchers.get(model);
+    if (!batcher) {
+      const { maxBatch, maxTokens, maxWaitMs } = this.options;
+      batcher = new MicroBatcher(
+        async (batch) => (await this.repository.get(model)).run(batch),
+        { maxBatch, maxTokens, maxWaitMs },
+        (report) => this.metrics.batchSize.observe({ model }, report.size),
+      );
+      this.batchers.set(model, batcher);
+    }
+    return batcher;
+  }
+}

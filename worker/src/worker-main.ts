@@ -1,0 +1,78 @@
+/**
+ * Entry point of `switchboard worker`: one worker process, or (with `WORKER_PROCESSES` > 1 or
+ * `--processes N`) a pool that runs and supervises N of them.
+ */
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { ClassifyWorker } from './classify-worker.js';
+import { workerOptionsFromEnv } from './worker-options.js';
+import { type ReadyMessage, WorkerPool } from './worker-pool.js';
+
+const { values } = parseArgs({
+  options: { processes: { type: 'string', short: 'p' } },
+  allowPositionals: false,
+});
+if (values.processes !== undefined) process.env.WORKER_PROCESSES = values.processes;
+
+let options: ReturnType<typeof workerOptionsFromEnv>;
+try {
+  options = workerOptionsFromEnv();
+} catch (err) {
+  console.error(`switchboard worker: ${(err as Error).message}`);
+  process.exit(2);
+}
+const index = Number(process.env.SWITCHBOARD_WORKER_INDEX ?? 0);
+const log = pino({ level: options.logLevel, base: { service: 'worker', worker: index, pid: process.pid } });
+
+function onSignals(stop: () => Promise<void>): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, 'stopping: finishing jobs in flight');
+      stop().then(
+        () => process.exit(0),
+        (err: Error) => {
+          log.error({ err: err.message }, 'unclean stop');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+if (options.processes > 1) {
+  const pool = new WorkerPool(
+    {
+      processes: options.processes,
+      shutdownMs: options.shutdownMs,
+      env: process.env,
+      onReady: (m) => process.send?.({ ...m, type: 'ready' } satisfies ReadyMessage),
+    },
+    log,
+  );
+  onSignals(() => pool.close());
+  const ready = await pool.start();
+  log.info(
+    { processes: ready.map((r) => ({ pid: r.pid, metricsPort: r.metricsPort })) },
+    'worker pool ready',
+  );
+} else {
+  const worker = new ClassifyWorker(options, index, log);
+  onSignals(() => worker.close());
+  try {
+    const metricsPort = await worker.start();
+    process.send?.({
+      type: 'ready',
+      index,
+      pid: process.pid,
+      metricsPort,
+      models: [...worker.models],
+    } satisfies ReadyMessage);
+  } catch (err) {
+    log.fatal({ err: (err as Error).message }, 'worker failed to start');
+    await worker.close();
+    process.exit(1);
+  }
+}

@@ -1,0 +1,90 @@
+import { availableParallelism } from 'node:os';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir } from '@switchboard/core';
+import { z } from 'zod';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/** Everything a worker process can be told, each with its environment variable and default. */
+export const WorkerOptionsSchema = z.object({
+  /** `REDIS_URL` */
+  redisUrl: z.string().default(DEFAULT_REDIS_URL),
+  /** `SWITCHBOARD_QUEUE_PREFIX` */
+  prefix: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  /** `SWITCHBOARD_MODELS`: the model repository folder. */
+  modelsDir: z.string().default(modelsDir()),
+  /** `SWITCHBOARD_WORKER_MODELS`: comma-separated models to load at start; empty = all. */
+  models: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((m) => m.trim())
+        .filter(Boolean),
+    ),
+  /** `WORKER_PROCESSES`: processes started by `switchboard worker`. */
+  processes: int(1).default(availableParallelism()),
+  /** `WORKER_CONCURRENCY`: jobs one process holds at once (they wait in the batcher). */
+  concurrency: int(1).default(64),
+  /** `BATCH_MAX_SIZE` */
+  maxBatch: int(1).default(32),
+  /** `BATCH_MAX_TOKENS`: padded tokens per run. */
+  maxTokens: int(1).default(16_384),
+  /** `BATCH_MAX_WAIT_MS` */
+  maxWaitMs: z.coerce.number().min(0).default(2),
+  /** `ORT_INTRA_OP_THREADS` */
+  intraOpThreads: int(0).default(1),
+  /** `WORKER_METRICS_PORT`: process i listens on port + i; 0 picks free ports. */
+  metricsPort: int(0).default(9464),
+  /** `WORKER_METRICS_HOST` */
+  metricsHost: z.string().default('127.0.0.1'),
+  /** `WORKER_LOCK_MS`: how long a job is locked; a dead worker's jobs return after this. */
+  lockMs: int(1_000).default(30_000),
+  /** `WORKER_STALLED_INTERVAL_MS`: how often stalled jobs are looked for. */
+  stalledIntervalMs: int(500).default(30_000),
+  /** `WORKER_SHUTDOWN_MS`: longest a graceful stop waits for jobs in flight. */
+  shutdownMs: int(0).default(20_000),
+  /** `LOG_LEVEL` */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Parsed worker options. */
+export type WorkerOptions = z.infer<typeof WorkerOptionsSchema>;
+
+const ENV: Record<keyof WorkerOptions, string> = {
+  redisUrl: 'REDIS_URL',
+  prefix: 'SWITCHBOARD_QUEUE_PREFIX',
+  modelsDir: 'SWITCHBOARD_MODELS',
+  models: 'SWITCHBOARD_WORKER_MODELS',
+  processes: 'WORKER_PROCESSES',
+  concurrency: 'WORKER_CONCURRENCY',
+  maxBatch: 'BATCH_MAX_SIZE',
+  maxTokens: 'BATCH_MAX_TOKENS',
+  maxWaitMs: 'BATCH_MAX_WAIT_MS',
+  intraOpThreads: 'ORT_INTRA_OP_THREADS',
+  metricsPort: 'WORKER_METRICS_PORT',
+  metricsHost: 'WORKER_METRICS_HOST',
+  lockMs: 'WORKER_LOCK_MS',
+  stalledIntervalMs: 'WORKER_STALLED_INTERVAL_MS',
+  shutdownMs: 'WORKER_SHUTDOWN_MS',
+  logLevel: 'LOG_LEVEL',
+};
+
+/** Reads worker options from the environment; a bad value names its variable. */
+export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerOptions {
+  const raw: Record<string, string> = {};
+  for (const [key, name] of Object.entries(ENV)) {
+    const value = env[name];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const parsed = WorkerOptionsSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path[0] as keyof WorkerOptions;
+    throw new Error(`${ENV[key] ?? key}: ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** The environment variable of each option, for docs and for passing options to child processes. */
+export const WORKER_ENV = ENV;
