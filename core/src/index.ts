@@ -53,3 +53,4 @@ export {
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';
 export type { EncodedText, InputEncoder } from './text/input-encoder.js';
+export { announceReady, type ServiceDeclaration, type ServiceReadyMessage } from './service.js';

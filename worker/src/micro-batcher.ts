@@ -77,7 +77,9 @@ export class MicroBatcher {
         failed: false,
       };
       const at = Date.now();
-      encoded.forEach((e, index) => this.queue.push({ encoded: e, slot, index, at }));
+      encoded.forEach((e, index) => {
+        this.queue.push({ encoded: e, slot, index, at });
+      });
       this.schedule();
     });
   }

@@ -3,6 +3,7 @@
  * `--processes N`) a pool that runs and supervises N of them.
  */
 import { parseArgs } from 'node:util';
+import { announceReady } from '@switchboard/core';
 import { pino } from 'pino';
 import { ClassifyWorker } from './classify-worker.js';
 import { workerOptionsFromEnv } from './worker-options.js';
@@ -48,7 +49,6 @@ if (options.processes > 1) {
       processes: options.processes,
       shutdownMs: options.shutdownMs,
       env: process.env,
-      onReady: (m) => process.send?.({ ...m, type: 'ready' } satisfies ReadyMessage),
     },
     log,
   );
@@ -58,18 +58,28 @@ if (options.processes > 1) {
     { processes: ready.map((r) => ({ pid: r.pid, metricsPort: r.metricsPort })) },
     'worker pool ready',
   );
+  const ports = ready.map((r) => `http://${options.metricsHost}:${r.metricsPort}/metrics`);
+  announceReady({
+    detail: `${ready.length} processes, models ${ready[0]?.models.join(', ')}; metrics ${ports.join(' ')}`,
+  });
 } else {
   const worker = new ClassifyWorker(options, index, log);
   onSignals(() => worker.close());
   try {
     const metricsPort = await worker.start();
-    process.send?.({
+    const ready: ReadyMessage = {
       type: 'ready',
       index,
       pid: process.pid,
       metricsPort,
       models: [...worker.models],
-    } satisfies ReadyMessage);
+    };
+    const metricsUrl = `http://${options.metricsHost}:${metricsPort}/metrics`;
+    announceReady({
+      ...ready,
+      url: metricsUrl,
+      detail: `1 process, models ${worker.models.join(', ')}; metrics ${metricsUrl}`,
+    });
   } catch (err) {
     log.fatal({ err: (err as Error).message }, 'worker failed to start');
     await worker.close();

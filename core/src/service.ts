@@ -1,0 +1,36 @@
+/**
+ * The start-up handshake between a service process (worker pool, HTTP API, a chat plugin) and the
+ * stack that launched it. A service that was started with an IPC channel sends this once it serves.
+ */
+export interface ServiceReadyMessage {
+  readonly type: 'ready';
+  /** Where the service can be reached, when it listens (e.g. `http://127.0.0.1:8080`). */
+  readonly url?: string;
+  /** A line for the person starting the stack (e.g. "Slack app in Socket Mode"). */
+  readonly detail?: string;
+  /** Extra fields a service may add (ports, pids, models). */
+  readonly [key: string]: unknown;
+}
+
+/**
+ * The `switchboard.service` block of a package.json: how the stack starts that package. Adding a
+ * channel means adding this block to its package; no other package changes.
+ */
+export interface ServiceDeclaration {
+  /** Short name printed by the stack (`worker`, `http`, `slack`...). */
+  readonly name: string;
+  /** Entry file, relative to the package folder. */
+  readonly entry: string;
+  /**
+   * Environment the service needs; each item is one variable or alternatives joined by `|`.
+   * The stack skips the service (and says which variable is missing) when one is unset.
+   */
+  readonly requires?: readonly string[];
+  /** Start order: lower first. Default 50. */
+  readonly order?: number;
+}
+
+/** Tells the launching stack (if any) that this process is serving. */
+export function announceReady(message: Omit<ServiceReadyMessage, 'type'>): void {
+  process.send?.({ type: 'ready', ...message });
+}
