@@ -49,6 +49,7 @@ function freePort(): Promise<number> {
 export async function locateRedis(
   env: NodeJS.ProcessEnv,
   log: (line: string) => void,
+  defaultUrl = DEFAULT_REDIS_URL,
 ): Promise<LocatedRedis> {
   const none = async () => {};
   if (env.REDIS_URL) {
@@ -61,7 +62,7 @@ export async function locateRedis(
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'switchboard-redis-'));
   log(
-    `No Redis at ${DEFAULT_REDIS_URL}; starting redis-server on port ${port} (in memory, stopped with the stack).`,
+    `No Redis at ${defaultUrl}; starting redis-server on port ${port} (in memory, stopped with the stack).`,
   );
   const child: ChildProcess = spawn(
     'redis-server',
