@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { registerClassifyCommand } from './commands/classify.js';
+import { registerModelsCommand } from './commands/models.js';
 import { reportError } from './report-error.js';
 
 const program = new Command('switchboard')
@@ -8,6 +10,8 @@ const program = new Command('switchboard')
   .exitOverride();
 
 // Each command lives in ./commands/<name>.ts and registers itself here.
+registerClassifyCommand(program);
+registerModelsCommand(program);
 
 try {
   await program.parseAsync(process.argv);

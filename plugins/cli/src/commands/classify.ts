@@ -1,0 +1,147 @@
+import { InputError, modelsDir, SwitchboardError } from '@switchboard/core';
+import type { Command } from 'commander';
+import type { ClassifyBackend } from '../classify-backend.js';
+import { createHumanFormatter, toJsonLine } from '../format-result.js';
+import { MAX_TEXT_CHARS, MAX_TEXTS, readTexts, type TextSource } from '../read-texts.js';
+
+/** The model `classify` uses when neither `--model` nor `SWITCHBOARD_DEFAULT_MODEL` names one. */
+export const DEFAULT_MODEL = 'sentiment';
+
+/** The default model: `SWITCHBOARD_DEFAULT_MODEL`, else {@link DEFAULT_MODEL}. */
+export function defaultModel(env: NodeJS.ProcessEnv = process.env): string {
+  const fromEnv = env.SWITCHBOARD_DEFAULT_MODEL?.trim();
+  return fromEnv && fromEnv.length > 0 ? fromEnv : DEFAULT_MODEL;
+}
+
+/** Options of `switchboard classify`, as commander parses them. */
+export interface ClassifyOptions {
+  model?: string;
+  file?: string;
+  json?: boolean;
+  modelsDir?: string;
+}
+
+// Texts per backend call: results are printed as each chunk finishes, so long inputs show progress
+// and memory holds one chunk of results at a time.
+const CHUNK = 256;
+
+const HELP = `
+Input:
+  A text argument is one text. With no argument (or "-") texts are read from stdin, and with
+  --file from a file: one text per line, UTF-8, blank lines skipped. At most ${MAX_TEXTS} texts and
+  ${MAX_TEXT_CHARS} characters per text: more is refused with the line named. Binary input (NUL
+  bytes, invalid UTF-8) is refused too.
+
+Output:
+  One line per text, in input order: the top label and its score, the other labels, and
+  "(truncated)" when the model read only the start of a long text. With several texts each line
+  ends with the start of its text.
+  With --json, JSON Lines on stdout, one object per text:
+    {"text": "...", "label": "positive", "score": 0.93,
+     "labels": [{"label": "positive", "score": 0.93}, ...],   (every label, highest first)
+     "truncated": false, "model": "sentiment", "version": "1.0.0"}
+
+The model runs in this process: no Redis or server needed.
+
+Exit codes: 0 ok, 2 bad input or unknown model, 3 broken model folder, 1 unexpected failure.
+
+Examples:
+  $ pnpm switchboard classify "I love this"
+  $ pnpm switchboard classify --model spam --json < messages.txt
+  $ pnpm switchboard classify --file reviews.txt
+`;
+
+/** Registers `switchboard classify`. */
+export function registerClassifyCommand(program: Command): void {
+  program
+    .command('classify')
+    .description('Classify texts with a model (top label, score and the other labels).')
+    .argument('[text]', 'the text to classify; omit it or give "-" to read stdin, one text per line')
+    .option(
+      '-m, --model <name>',
+      `model to use (default: $SWITCHBOARD_DEFAULT_MODEL, else "${DEFAULT_MODEL}")`,
+    )
+    .option('-f, --file <path>', 'read texts from a file, one per line')
+    .option('--json', 'print JSON Lines, one object per text (see below)')
+    .option('--models-dir <dir>', 'model repository folder (default: $SWITCHBOARD_MODELS, else models/)')
+    .addHelpText('after', HELP)
+    .action(async (text: string | undefined, options: ClassifyOptions) => {
+      await runClassify(text, options);
+    });
+}
+
+async function runClassify(text: string | undefined, options: ClassifyOptions): Promise<void> {
+  const source = textSource(text, options.file);
+  const backend = await openBackend(options);
+  try {
+    await backend.check();
+    if (source.kind === 'stdin' && process.stdin.isTTY) {
+      process.stderr.write('Reading texts from stdin, one per line; end with Ctrl-D.\n');
+    }
+    const { texts } = await readTexts(source);
+    exitQuietlyOnClosedPipe();
+    let human: ReturnType<typeof createHumanFormatter> | undefined;
+    for (let start = 0; start < texts.length; start += CHUNK) {
+      const chunk = texts.slice(start, start + CHUNK);
+      const batch = await backend.classify(chunk);
+      if (batch.results.length !== chunk.length) {
+        throw new SwitchboardError(
+          'inference_failed',
+          `model ${batch.model} answered ${batch.results.length} results for ${chunk.length} texts`,
+        );
+      }
+      human ??= createHumanFormatter(
+        batch.results[0]!.labels.map((l) => l.label),
+        texts.length > 1,
+      );
+      const format = human;
+      const lines = chunk.map((t, i) => {
+        const result = batch.results[i]!;
+        return options.json
+          ? JSON.stringify(toJsonLine(t, result, batch.model, batch.version))
+          : format(t, result);
+      });
+      await write(`${lines.join('\n')}\n`);
+    }
+  } finally {
+    await backend.close();
+  }
+}
+
+/**
+ * Chooses where texts are classified. Only in-process exists today; a `--queue` (Redis) or
+ * `--server URL` (HTTP) backend would be picked here and nothing else in the command would change.
+ */
+async function openBackend(options: ClassifyOptions): Promise<ClassifyBackend> {
+  const model = options.model ?? defaultModel();
+  const dir = options.modelsDir ?? modelsDir();
+  // Imported lazily: it loads onnxruntime, which other commands must not pay for.
+  const { InProcessBackend } = await import('../in-process-backend.js');
+  return new InProcessBackend(dir, model);
+}
+
+function textSource(text: string | undefined, file: string | undefined): TextSource {
+  if (file !== undefined) {
+    if (text !== undefined) {
+      throw new InputError('Give either a text argument or --file, not both.');
+    }
+    return { kind: 'file', path: file };
+  }
+  if (text === undefined || text === '-') return { kind: 'stdin' };
+  return { kind: 'argument', text };
+}
+
+function write(data: string): Promise<void> {
+  return new Promise((resolve) => {
+    if (process.stdout.write(data)) resolve();
+    else process.stdout.once('drain', resolve);
+  });
+}
+
+// `switchboard classify ... | head` closes the pipe early; that is not an error worth a stack trace.
+function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
