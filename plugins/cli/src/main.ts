@@ -2,7 +2,9 @@
 import { Command, CommanderError } from 'commander';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerModelsCommand } from './commands/models.js';
-import { reportError } from './report-error.js';
+import { registerStartCommand } from './commands/start.js';
+import { registerWorkerCommand } from './commands/worker.js';
+import { EXIT, reportError } from './report-error.js';
 
 const program = new Command('switchboard')
   .description('Switchboard: run text classifiers where people already work.')
@@ -12,10 +14,16 @@ const program = new Command('switchboard')
 // Each command lives in ./commands/<name>.ts and registers itself here.
 registerClassifyCommand(program);
 registerModelsCommand(program);
+registerStartCommand(program);
+registerWorkerCommand(program);
 
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
-  if (err instanceof CommanderError) process.exit(err.exitCode);
+  if (err instanceof CommanderError) {
+    // Help and version end with 0; every other commander error is a usage mistake.
+    const benign = ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(err.code);
+    process.exit(benign ? 0 : EXIT.usage);
+  }
   process.exit(reportError(err));
 }

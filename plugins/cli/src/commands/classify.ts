@@ -1,4 +1,4 @@
-import { InputError, modelsDir, SwitchboardError } from '@switchboard/core';
+import { InputError, ModelCatalog, modelsDir, SwitchboardError } from '@switchboard/core';
 import type { Command } from 'commander';
 import type { ClassifyBackend } from '../classify-backend.js';
 import { createHumanFormatter, toJsonLine } from '../format-result.js';
@@ -19,6 +19,8 @@ export interface ClassifyOptions {
   file?: string;
   json?: boolean;
   modelsDir?: string;
+  queue?: boolean;
+  timeout?: string;
 }
 
 // Texts per backend call: results are printed as each chunk finishes, so long inputs show progress
@@ -41,9 +43,13 @@ Output:
      "labels": [{"label": "positive", "score": 0.93}, ...],   (every label, highest first)
      "truncated": false, "model": "sentiment", "version": "1.0.0"}
 
-The model runs in this process: no Redis or server needed.
+The model runs in this process: no Redis or server needed. With --queue the texts go through the
+Redis queue (REDIS_URL, default redis://127.0.0.1:6379) to running workers (\`switchboard worker\`
+or \`switchboard start\`), 64 texts per job, like every other channel; exit code 4 when Redis or
+the workers do not answer in time.
 
-Exit codes: 0 ok, 2 bad input or unknown model, 3 broken model folder, 1 unexpected failure.
+Exit codes: 0 ok, 2 bad input or unknown model, 3 broken model folder, 4 queue unreachable or
+timed out, 1 unexpected failure.
 
 Examples:
   $ pnpm switchboard classify "I love this"
@@ -64,6 +70,8 @@ export function registerClassifyCommand(program: Command): void {
     .option('-f, --file <path>', 'read texts from a file, one per line')
     .option('--json', 'print JSON Lines, one object per text (see below)')
     .option('--models-dir <dir>', 'model repository folder (default: $SWITCHBOARD_MODELS, else models/)')
+    .option('--queue', 'classify through the Redis queue and the running workers instead of in-process')
+    .option('--timeout <ms>', 'with --queue: longest wait for each job', '30000')
     .addHelpText('after', HELP)
     .action(async (text: string | undefined, options: ClassifyOptions) => {
       await runClassify(text, options);
@@ -109,12 +117,19 @@ async function runClassify(text: string | undefined, options: ClassifyOptions): 
 }
 
 /**
- * Chooses where texts are classified. Only in-process exists today; a `--queue` (Redis) or
- * `--server URL` (HTTP) backend would be picked here and nothing else in the command would change.
+ * Chooses where texts are classified: in this process (default) or through the Redis queue
+ * (`--queue`). Another backend is picked here and nothing else in the command changes.
  */
 async function openBackend(options: ClassifyOptions): Promise<ClassifyBackend> {
   const model = options.model ?? defaultModel();
   const dir = options.modelsDir ?? modelsDir();
+  if (options.queue) {
+    const timeoutMs = Number(options.timeout);
+    if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+      throw new InputError('--timeout must be a positive number of ms');
+    const { QueueBackend } = await import('../queue-backend.js');
+    return new QueueBackend(new ModelCatalog(dir), model, timeoutMs);
+  }
   // Imported lazily: it loads onnxruntime, which other commands must not pay for.
   const { InProcessBackend } = await import('../in-process-backend.js');
   return new InProcessBackend(dir, model);
