@@ -134,6 +134,9 @@ function labelsOf(config: HfConfig, configPath: string): string[] {
         throw new ModelLoadError(configPath, `label2id["${label}"] disagrees with id2label (expected ${i})`);
       }
     }
+    const extra = Object.keys(config.label2id).find((label) => !labels.includes(label));
+    if (extra !== undefined)
+      throw new ModelLoadError(configPath, `label2id has "${extra}", which id2label does not have`);
   }
   return labels;
 }

@@ -2,7 +2,12 @@ import { z } from 'zod';
 
 /** The fields of a Hugging Face `config.json` that Switchboard reads; all others are kept as-is. */
 export const HfConfigSchema = z.looseObject({
-  id2label: z.record(z.string().regex(/^\d+$/, 'id2label keys must be integers'), z.string().min(1)),
+  // Keys are checked after the record, because zod reports a bad record key only as "Invalid key".
+  id2label: z.record(z.string(), z.string().min(1)).superRefine((record, ctx) => {
+    const bad = Object.keys(record).find((key) => !/^\d+$/.test(key));
+    if (bad !== undefined)
+      ctx.addIssue({ code: 'custom', message: `id2label keys must be integers 0, 1, 2...; found "${bad}"` });
+  }),
   label2id: z.record(z.string(), z.number().int()).optional(),
   problem_type: z.enum(['single_label_classification', 'multi_label_classification', 'regression']).nullish(),
   max_position_embeddings: z.number().int().positive().optional(),
@@ -15,7 +20,10 @@ export const FeaturizerSchema = z.object({
   type: z.literal('hashed-ngrams'),
   buckets: z.number().int().min(2),
   word_ngrams: z.number().int().min(1).max(5),
-  char_ngrams: z.tuple([z.number().int().min(1), z.number().int().min(1)]).nullable(),
+  char_ngrams: z
+    .tuple([z.number().int().min(1), z.number().int().min(1)])
+    .readonly()
+    .nullable(),
   lowercase: z.boolean(),
 });
 

@@ -4,11 +4,12 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 /** Element types the builders use. */
-export type ElemType = 'float' | 'int64';
+export type ElemType = 'float' | 'int64' | 'int32';
 
 const DATA_TYPE: Record<ElemType, number> = {
   float: onnx.TensorProto.DataType.FLOAT,
   int64: onnx.TensorProto.DataType.INT64,
+  int32: onnx.TensorProto.DataType.INT32,
 };
 
 /** A dimension: a fixed size or a symbolic name such as `batch`. */

@@ -32,7 +32,7 @@ export class HfTokenizerEncoder implements InputEncoder {
     const plain = this.tokenizer.encode('a', { add_special_tokens: false }).ids;
     const wrapped = this.tokenizer.encode('a', { add_special_tokens: true }).ids;
     const at = indexOfRun(wrapped, plain);
-    this.prefix = at < 0 ? 0 : at;
+    this.prefix = Math.max(0, at);
     this.suffix = at < 0 ? 0 : wrapped.length - at - plain.length;
     if (this.prefix + this.suffix >= maxTokens) {
       throw new RangeError(`max tokens ${maxTokens} leaves no room beside the special tokens`);
