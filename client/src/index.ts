@@ -1,0 +1,31 @@
+/**
+ * `@switchboard/client`: a small, dependency-free TypeScript client of Switchboard's HTTP API.
+ * @packageDocumentation
+ */
+export type {
+  ClassifyResponse,
+  ErrorBody,
+  Job,
+  JobAccepted,
+  JobState,
+  LabelScore,
+  ModelInfo,
+  ModelsResponse,
+  TextResult,
+} from './api-types.js';
+export {
+  AuthError,
+  type HttpErrorDetails,
+  InvalidInputError,
+  NotFoundError,
+  RateLimitError,
+  SwitchboardHttpError,
+  TimeoutError,
+  UnavailableError,
+} from './errors.js';
+export { type BackoffOptions, backoffDelay, parseRetryAfter } from './retry-policy.js';
+export {
+  type ClassifyOptions,
+  SwitchboardClient,
+  type SwitchboardClientOptions,
+} from './switchboard-client.js';

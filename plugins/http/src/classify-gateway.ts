@@ -1,0 +1,154 @@
+import {
+  type ClassifyRequest,
+  type ClassifyResult,
+  type JobState,
+  type JobView,
+  newClassifyRequest,
+  SwitchboardError,
+} from '@switchboard/core';
+import { HttpError } from './http-error.js';
+import type { ModelDirectory } from './model-directory.js';
+import type { QueueLink } from './queue-link.js';
+import { requestIdOf } from './request-id.js';
+
+/** Seconds a client is told to wait when the queue is over its depth limit. */
+const QUEUE_FULL_RETRY_SECONDS = 2;
+
+/** One classification asked of the API. */
+export interface Submission {
+  readonly texts: string[];
+  readonly model: string;
+  /** Name of the API key (or `local`); owns the job. */
+  readonly caller: string;
+  /** The client's `Idempotency-Key` header, when sent. */
+  readonly idempotencyKey?: string | undefined;
+  /** Wait for the result (up to the wait timeout) or answer at once. */
+  readonly wait: boolean;
+}
+
+/** What became of a submission: its result, or an accepted job to poll. */
+export type Outcome =
+  | { readonly kind: 'done'; readonly result: ClassifyResult }
+  | { readonly kind: 'accepted'; readonly id: string; readonly state: JobState };
+
+/** Limits of {@link ClassifyGateway}. */
+export interface GatewayLimits {
+  /** Unfinished jobs at which new work is refused with 429. */
+  readonly maxQueueDepth: number;
+  /** How long a waiting request waits before it becomes a 202. */
+  readonly waitTimeoutMs: number;
+}
+
+/**
+ * Everything the routes ask of the queue: admission (model known, queue not overloaded),
+ * idempotent enqueueing, bounded waiting, and job look-ups limited to the caller's own jobs.
+ */
+export class ClassifyGateway {
+  constructor(
+    private readonly link: QueueLink,
+    private readonly models: ModelDirectory,
+    private readonly limits: GatewayLimits,
+  ) {}
+
+  /** Enqueues (unless the idempotency key names a job already kept) and waits if asked. */
+  async submit(s: Submission): Promise<Outcome> {
+    const id = requestIdOf(s.idempotencyKey, s.caller);
+    await this.models.require(s.model);
+    const queue = this.link.get();
+    const existing = s.idempotencyKey === undefined ? undefined : await queue.getJob(id);
+    if (existing) {
+      if (!sameWork(existing.request, s)) {
+        throw new HttpError(
+          422,
+          'idempotency_conflict',
+          'This Idempotency-Key was already used for a different request (other texts or model). Use a new key for new work.',
+        );
+      }
+    } else {
+      await this.admit();
+      await queue.enqueue(
+        newClassifyRequest({
+          id,
+          model: s.model,
+          texts: s.texts,
+          channel: 'http',
+          requester: { id: s.caller },
+          replyMode: 'wait',
+        }),
+      );
+    }
+    if (!s.wait || this.limits.waitTimeoutMs === 0) return this.accepted(id, existing?.state ?? 'waiting');
+    try {
+      return { kind: 'done', result: await queue.wait(id, this.limits.waitTimeoutMs) };
+    } catch (err) {
+      if (err instanceof SwitchboardError && err.code === 'timeout') {
+        const view = await queue.getJob(id).catch(() => undefined);
+        return this.accepted(id, view?.state ?? 'waiting');
+      }
+      throw err;
+    }
+  }
+
+  /** A job of this caller; 404 for unknown ids and for other callers' (or channels') jobs. */
+  async job(id: string, caller: string): Promise<JobView> {
+    const view = await this.link.get().getJob(id);
+    if (view?.request.channel !== 'http' || view.request.requester.id !== caller) {
+      throw new HttpError(
+        404,
+        'not_found',
+        `No job with id ${id} for this API key. Finished jobs are kept for an hour; check the id.`,
+      );
+    }
+    return view;
+  }
+
+  /** Unfinished jobs in the queue. */
+  depth(): Promise<number> {
+    return this.link.get().depth();
+  }
+
+  private async admit(): Promise<void> {
+    const depth = await this.depth();
+    if (depth >= this.limits.maxQueueDepth) {
+      throw new HttpError(
+        429,
+        'queue_full',
+        `The server is overloaded (${depth} jobs queued, limit ${this.limits.maxQueueDepth}); retry in ${QUEUE_FULL_RETRY_SECONDS} s.`,
+        { 'Retry-After': String(QUEUE_FULL_RETRY_SECONDS) },
+      );
+    }
+  }
+
+  private accepted(id: string, state: JobState): Outcome {
+    return { kind: 'accepted', id, state };
+  }
+}
+
+function sameWork(request: ClassifyRequest, s: Submission): boolean {
+  return (
+    request.channel === 'http' &&
+    request.requester.id === s.caller &&
+    request.model === s.model &&
+    request.texts.length === s.texts.length &&
+    request.texts.every((t, i) => t === s.texts[i])
+  );
+}
+
+/** A job result as the API answers it (the contract's `v` and `finishedAt` left out). */
+export function resultBody(r: ClassifyResult): {
+  id: string;
+  model: string;
+  version: string;
+  results: ClassifyResult['results'];
+  queueMs: number;
+  inferenceMs: number;
+} {
+  return {
+    id: r.id,
+    model: r.model,
+    version: r.version,
+    results: r.results,
+    queueMs: r.queueMs,
+    inferenceMs: r.inferenceMs,
+  };
+}

@@ -1,0 +1,138 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { ApiKeyring } from './api-keyring.js';
+import type { AppEnv } from './app-env.js';
+import { bearerAuth } from './auth.js';
+import type { ClassifyGateway } from './classify-gateway.js';
+import { errorResponse, PREDICT_PATH } from './error-response.js';
+import { HttpError, toHttpError } from './http-error.js';
+import type { HttpMetrics } from './http-metrics.js';
+import type { HttpOptions } from './http-options.js';
+import type { ModelDirectory } from './model-directory.js';
+import { rateLimit } from './rate-limit.js';
+import { registerClassifyRoutes } from './routes/classify-routes.js';
+import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerModelsRoute } from './routes/models-route.js';
+import { type ReadinessCheck, registerOpsRoutes } from './routes/ops-routes.js';
+import { registerPredictRoute } from './routes/predict-route.js';
+import { utf8Body } from './utf8-body.js';
+import { validationError } from './validation-error.js';
+
+/** What the app is built from; {@link HttpServer} wires the real ones. */
+export interface AppDeps {
+  readonly options: HttpOptions;
+  /** `undefined` in local-development mode (loopback, no keys). */
+  readonly keyring: ApiKeyring | undefined;
+  readonly gateway: ClassifyGateway;
+  readonly models: ModelDirectory;
+  readonly metrics: HttpMetrics;
+  /** Producer connection the rate limiter keeps its counters on. */
+  readonly redis: Redis;
+  readonly ready: ReadinessCheck;
+  readonly log: Logger;
+}
+
+/** Routes that need a key and count against the rate limit. */
+const PROTECTED = ['/v1/*', PREDICT_PATH] as const;
+
+// Hono's own client errors, reworded for a person and given our codes. Unsupported media types
+// answer 400 like the other unreadable bodies, so clients have one status for "fix the body".
+function fromHttpException(err: HTTPException, bodyLimitBytes: number): HttpError {
+  if (err.status === 413) {
+    return new HttpError(
+      413,
+      'payload_too_large',
+      `The request body is larger than ${bodyLimitBytes} bytes.`,
+    );
+  }
+  if (err.status === 415 || /content-type/i.test(err.message)) {
+    return new HttpError(400, 'bad_request', 'Send the body as JSON with "Content-Type: application/json".');
+  }
+  if (/json/i.test(err.message))
+    return new HttpError(400, 'bad_request', 'The request body is not valid JSON.');
+  return new HttpError(
+    err.status >= 500 ? 500 : 400,
+    err.status >= 500 ? 'internal' : 'bad_request',
+    err.message,
+  );
+}
+
+/** Builds the API: routes, validation, auth, limits, metrics and error answers. */
+export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
+  const { options, log } = deps;
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result, c) => {
+      if (result.success) return;
+      const err =
+        result.target === 'param'
+          ? new HttpError(404, 'not_found', `No such resource: ${c.req.path}`)
+          : validationError(result.error, (result as { data?: unknown }).data);
+      return errorResponse(c, err);
+    },
+  });
+
+  app.use('*', deps.metrics.middleware());
+  // Hono hands only Error instances to onError; anything else thrown would reach the client as a
+  // bare 500 from the Node adapter. This turns it into the usual JSON answer.
+  app.use('*', async (c, next) => {
+    try {
+      await next();
+    } catch (err) {
+      log.error({ err, method: c.req.method, route: c.req.path }, 'unexpected non-Error thrown');
+      c.res = errorResponse(c, toHttpError(err));
+    }
+  });
+  const limits = rateLimit({
+    redis: deps.redis,
+    redisUrl: options.redisUrl,
+    prefix: options.prefix,
+    perMinute: options.rateLimitPerMinute,
+  });
+  const sizeLimit = bodyLimit({
+    maxSize: options.bodyLimitBytes,
+    onError: () => {
+      throw new HttpError(
+        413,
+        'payload_too_large',
+        `The request body is larger than ${options.bodyLimitBytes} bytes.`,
+      );
+    },
+  });
+  const bodyChecks: MiddlewareHandler = async (c, next) =>
+    c.req.method === 'POST'
+      ? sizeLimit(c, async () => {
+          await utf8Body(c, next);
+        })
+      : next();
+  for (const path of PROTECTED) app.use(path, bearerAuth(deps.keyring), limits, bodyChecks);
+
+  registerClassifyRoutes(app, deps.gateway, options.defaultModel);
+  registerModelsRoute(app, deps.models, options.defaultModel);
+  registerPredictRoute(app, deps.gateway, deps.models, options.predictModel);
+  registerOpsRoutes(app, deps.metrics, deps.ready);
+  registerDocsRoutes(app);
+
+  app.notFound((c) =>
+    errorResponse(
+      c,
+      new HttpError(
+        404,
+        'not_found',
+        `No route ${c.req.method} ${c.req.path}. The API is described at /docs.`,
+      ),
+    ),
+  );
+  app.onError((err, c) => {
+    const httpError =
+      err instanceof HTTPException ? fromHttpException(err, options.bodyLimitBytes) : toHttpError(err);
+    if (httpError.status >= 500 && httpError.code === 'internal') {
+      log.error({ err, method: c.req.method, route: c.req.path }, 'unexpected error');
+    }
+    return errorResponse(c, httpError);
+  });
+  return app;
+}

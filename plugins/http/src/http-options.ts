@@ -1,0 +1,78 @@
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir } from '@switchboard/core';
+import { z } from 'zod';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+/** Everything the HTTP API can be told, each with its environment variable and default. */
+export const HttpOptionsSchema = z.object({
+  /** `HTTP_HOST`: interface to bind; loopback by default so nothing is exposed by accident. */
+  host: z.string().min(1).default('127.0.0.1'),
+  /** `HTTP_PORT`; 0 picks a free port. */
+  port: int(0).max(65_535).default(8080),
+  /** `REDIS_URL` */
+  redisUrl: z.string().default(DEFAULT_REDIS_URL),
+  /** `SWITCHBOARD_QUEUE_PREFIX` */
+  prefix: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
+  /** `SWITCHBOARD_MODELS`: the model repository, read for names and labels (never loaded). */
+  modelsDir: z.string().default(modelsDir()),
+  /** `HTTP_API_KEYS`: comma-separated `key` or `name:key` entries. */
+  apiKeys: z.string().default(''),
+  /** `HTTP_RATE_LIMIT`: requests per minute per key. */
+  rateLimitPerMinute: int(1).default(600),
+  /** `HTTP_MAX_QUEUE_DEPTH`: unfinished jobs at which new requests get 429. */
+  maxQueueDepth: int(1).default(5_000),
+  /** `HTTP_WAIT_TIMEOUT_MS`: how long a request waits for its result before answering 202. */
+  waitTimeoutMs: int(0).default(10_000),
+  /** `HTTP_BODY_LIMIT_BYTES` */
+  bodyLimitBytes: int(1_024).default(1_048_576),
+  /** `SWITCHBOARD_DEFAULT_MODEL`: the model of `/v1/classify` when the request names none. */
+  defaultModel: z.string().min(1).default('sentiment'),
+  /** `HTTP_PREDICT_MODEL`: the one model `/predict` serves, as TEI serves one model. */
+  predictModel: z.string().min(1).default('sentiment'),
+  /** `LOG_LEVEL` */
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** Parsed HTTP options. */
+export type HttpOptions = z.infer<typeof HttpOptionsSchema>;
+
+/** The environment variable of each option. */
+export const HTTP_ENV: Record<keyof HttpOptions, string> = {
+  host: 'HTTP_HOST',
+  port: 'HTTP_PORT',
+  redisUrl: 'REDIS_URL',
+  prefix: 'SWITCHBOARD_QUEUE_PREFIX',
+  modelsDir: 'SWITCHBOARD_MODELS',
+  apiKeys: 'HTTP_API_KEYS',
+  rateLimitPerMinute: 'HTTP_RATE_LIMIT',
+  maxQueueDepth: 'HTTP_MAX_QUEUE_DEPTH',
+  waitTimeoutMs: 'HTTP_WAIT_TIMEOUT_MS',
+  bodyLimitBytes: 'HTTP_BODY_LIMIT_BYTES',
+  defaultModel: 'SWITCHBOARD_DEFAULT_MODEL',
+  predictModel: 'HTTP_PREDICT_MODEL',
+  logLevel: 'LOG_LEVEL',
+};
+
+/** Reads the options from the environment; a bad value throws an Error naming its variable. */
+export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpOptions {
+  const raw: Record<string, string> = {};
+  for (const [key, name] of Object.entries(HTTP_ENV)) {
+    const value = env[name];
+    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
+  }
+  return parseHttpOptions(raw, (key) => HTTP_ENV[key]);
+}
+
+/** Fills in defaults and checks the options given in code; a bad value throws naming the option. */
+export function parseHttpOptions(
+  input: Partial<Record<keyof HttpOptions, unknown>>,
+  nameOf: (key: keyof HttpOptions) => string = (key) => key,
+): HttpOptions {
+  const parsed = HttpOptionsSchema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = issue.path[0] as keyof HttpOptions;
+    throw new Error(`${nameOf(key)}: ${issue.message}`);
+  }
+  return parsed.data;
+}

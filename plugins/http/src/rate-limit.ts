@@ -1,0 +1,55 @@
+import { unavailable } from '@switchboard/core';
+import type { MiddlewareHandler } from 'hono';
+import type { Redis } from 'ioredis';
+import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppEnv } from './app-env.js';
+import { HttpError } from './http-error.js';
+
+/** Options of {@link rateLimit}. */
+export interface RateLimitOptions {
+  /** Shared Redis connection (a producer: it fails fast while Redis is down). */
+  readonly redis: Redis;
+  /** Its URL, for the message when Redis is down. */
+  readonly redisUrl: string;
+  /** Key prefix of the queues; the limiter's keys go under it. */
+  readonly prefix: string;
+  /** Requests per minute per caller. */
+  readonly perMinute: number;
+}
+
+/**
+ * A per-caller request budget kept in Redis, so that every copy of the API shares it. Over budget
+ * the answer is 429 with `Retry-After` (seconds until a request is allowed again).
+ */
+export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> {
+  const limiter = new RateLimiterRedis({
+    storeClient: options.redis,
+    keyPrefix: `${options.prefix}:http-rate`,
+    points: options.perMinute,
+    duration: 60,
+    rejectIfRedisNotReady: true,
+  });
+  return async (c, next) => {
+    const caller = c.get('caller');
+    try {
+      const res = await limiter.consume(caller);
+      c.header('RateLimit-Limit', String(options.perMinute));
+      c.header('RateLimit-Remaining', String(res.remainingPoints));
+    } catch (err) {
+      // Anything but a verdict means Redis did not answer: 503, not an unexplained 500.
+      if (!(err instanceof RateLimiterRes)) throw unavailable(options.redisUrl, err);
+      const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1_000));
+      throw new HttpError(
+        429,
+        'rate_limited',
+        `Rate limit of ${options.perMinute} requests per minute reached for key "${caller}"; retry in ${seconds} s.`,
+        {
+          'Retry-After': String(seconds),
+          'RateLimit-Limit': String(options.perMinute),
+          'RateLimit-Remaining': '0',
+        },
+      );
+    }
+    return next();
+  };
+}
