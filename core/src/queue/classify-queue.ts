@@ -54,7 +54,7 @@ export class ClassifyQueue {
   private readonly redis: Redis;
   private readonly url: string;
   private readonly prefix: string;
-  private events: QueueEvents | undefined;
+  private events: Promise<QueueEvents> | undefined;
   private closing: Promise<void> | undefined;
 
   private constructor(redis: Redis, options: ClassifyQueueOptions) {
@@ -195,7 +195,8 @@ export class ClassifyQueue {
   /** Closes the queue and its connections. Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      await this.events?.close().catch(() => {});
+      const events = await this.events?.catch(() => undefined);
+      await events?.close().catch(() => {});
       await this.queue.close().catch(() => {});
       this.redis.disconnect();
     })();
@@ -213,17 +214,44 @@ export class ClassifyQueue {
   private async queueEvents(): Promise<QueueEvents> {
     if (!this.connected) throw unavailable(this.url, new Error('not connected'));
     if (!this.events) {
-      // QueueEvents blocks on XREAD, so it gets its own connection that waits through outages.
-      const events = new QueueEvents(CLASSIFY_QUEUE, {
-        connection: { ...redisOptions('consumer'), ...connectionFromUrl(this.url) },
-        prefix: this.prefix,
+      const opening = this.openEvents();
+      this.events = opening;
+      // A failed start is not kept: the next caller tries again.
+      opening.catch(() => {
+        if (this.events === opening) this.events = undefined;
       });
-      events.on('error', () => {});
-      events.setMaxListeners(0);
-      this.events = events;
-      await events.waitUntilReady();
     }
+    // Every caller waits for the same start, so none enqueues before the events are followed.
     return this.events;
+  }
+
+  private async openEvents(): Promise<QueueEvents> {
+    // QueueEvents reads from '$' as of its first XREAD, which may be sent after waitUntilReady()
+    // and after a job enqueued meanwhile has finished: that completion would be missed and its
+    // waiter would time out although the job succeeded. Reading on from the stream's current
+    // last entry leaves no such gap.
+    let lastEventId: string;
+    try {
+      const [last] = await this.redis.xrevrange(this.queue.keys.events!, '+', '-', 'COUNT', 1);
+      lastEventId = last?.[0] ?? '0-0';
+    } catch (err) {
+      throw this.mapError(err);
+    }
+    // QueueEvents blocks on XREAD, so it gets its own connection that waits through outages.
+    const events = new QueueEvents(CLASSIFY_QUEUE, {
+      connection: { ...redisOptions('consumer'), ...connectionFromUrl(this.url) },
+      prefix: this.prefix,
+      lastEventId,
+    });
+    events.on('error', () => {});
+    events.setMaxListeners(0);
+    try {
+      await events.waitUntilReady();
+    } catch (err) {
+      await events.close().catch(() => {});
+      throw this.mapError(err);
+    }
+    return events;
   }
 
   private mapError(err: unknown): Error {
