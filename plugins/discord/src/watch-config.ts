@@ -1,0 +1,160 @@
+import { readFile } from 'node:fs/promises';
+import { describeIssue, type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
+import { z } from 'zod';
+
+const snowflake = (what: string) => z.string().regex(/^\d{15,21}$/, `must be a ${what} id (digits)`);
+const score = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+
+/**
+ * How one moderation model flags a message: a bare number is the threshold for the model's alert
+ * labels; the object form may also name the labels (for models whose switchboard.json has none).
+ */
+const ModelRuleSchema = z.union([
+  score,
+  z.strictObject({
+    threshold: score.optional(),
+    labels: z.array(z.string().min(1)).min(1, 'must name at least one label').optional(),
+  }),
+]);
+
+type ModelRule = z.infer<typeof ModelRuleSchema>;
+
+/** Moderation of one guild. */
+const GuildWatchSchema = z.strictObject({
+  /** Channels whose messages are checked (threads inside them too). */
+  channels: z.array(snowflake('channel')).min(1, 'must list at least one channel id'),
+  /** Where flagged messages are reported. */
+  modLog: snowflake('channel'),
+  /** Moderation models and their thresholds; default: `DISCORD_WATCH_MODELS` at `DISCORD_WATCH_THRESHOLD`. */
+  models: z.record(z.string().min(1), ModelRuleSchema).optional(),
+});
+
+/**
+ * `DISCORD_WATCH`: guild id → moderation settings, e.g.
+ * `{"123…": {"channels": ["456…"], "modLog": "789…", "models": {"toxicity": 0.8, "spam": 0.9}}}`.
+ */
+export const WatchConfigSchema = z.record(z.string(), GuildWatchSchema).superRefine((record, ctx) => {
+  for (const key of Object.keys(record)) {
+    if (!/^\d{15,21}$/.test(key))
+      ctx.addIssue({ code: 'custom', path: [key], message: 'is not a guild id (digits)' });
+  }
+});
+
+/** The parsed, not yet resolved, watch configuration. */
+export type WatchConfig = z.infer<typeof WatchConfigSchema>;
+
+/** One moderation model of a guild, resolved against the model repository. */
+export interface AlertRule {
+  /** Model name. */
+  readonly model: string;
+  /** Alert label → the score at or above which a message is flagged. */
+  readonly alerts: Readonly<Record<string, number>>;
+}
+
+/** A guild's resolved moderation settings. */
+export interface GuildWatch {
+  readonly guildId: string;
+  readonly channels: ReadonlySet<string>;
+  readonly modLog: string;
+  readonly rules: readonly AlertRule[];
+}
+
+/** Resolved moderation settings by guild id. */
+export type WatchList = ReadonlyMap<string, GuildWatch>;
+
+/** Defaults applied to guilds that leave something out. */
+export interface WatchDefaults {
+  /** Models of a guild that names none. */
+  readonly models: readonly string[];
+  /** Threshold when neither the guild nor the model's switchboard.json gives one. */
+  readonly threshold: number;
+}
+
+/**
+ * Reads `DISCORD_WATCH`: inline JSON when it starts with `{`, else the path of a JSON file.
+ * @throws Error naming the variable and what is wrong
+ */
+export async function readWatchConfig(value: string): Promise<WatchConfig> {
+  const inline = value.trimStart().startsWith('{');
+  const source = inline ? 'DISCORD_WATCH' : `DISCORD_WATCH file ${value}`;
+  let text = value;
+  if (!inline) {
+    try {
+      text = await readFile(value, 'utf8');
+    } catch (err) {
+      throw new Error(
+        `${source} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give inline JSON or the path of a JSON file`,
+      );
+    }
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new Error(`${source} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = WatchConfigSchema.safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = describeIssue(parsed.error);
+    throw new Error(`${source}: ${field ? `${field} ` : ''}${message}`);
+  }
+  return parsed.data;
+}
+
+/**
+ * Checks every moderation model against the model repository and settles each alert label's
+ * threshold: the guild's number, else the model's `switchboard.json` `thresholds`, else the default.
+ * @throws Error naming the guild and model when a model or label does not exist
+ */
+export async function resolveWatchConfig(
+  config: WatchConfig,
+  catalog: ModelCatalog,
+  defaults: WatchDefaults,
+): Promise<WatchList> {
+  const manifests = new Map<string, ModelManifest>();
+  const manifest = async (guildId: string, model: string): Promise<ModelManifest> => {
+    const known = manifests.get(model);
+    if (known) return known;
+    try {
+      const found = await catalog.get(model);
+      manifests.set(model, found);
+      return found;
+    } catch (err) {
+      if (err instanceof UnknownModelError) {
+        throw new Error(
+          `DISCORD_WATCH: guild ${guildId} moderates with model "${model}", which the model repository ${catalog.root} does not hold (available: ${err.available.join(', ') || 'none'}). Add the model or change the guild's "models".`,
+        );
+      }
+      throw err;
+    }
+  };
+
+  const list = new Map<string, GuildWatch>();
+  for (const [guildId, guild] of Object.entries(config)) {
+    const models: Record<string, ModelRule> =
+      guild.models ?? Object.fromEntries(defaults.models.map((m) => [m, {}]));
+    const rules: AlertRule[] = [];
+    for (const [model, rule] of Object.entries(models)) {
+      const found = await manifest(guildId, model);
+      const threshold = typeof rule === 'number' ? rule : rule.threshold;
+      const labels = (typeof rule === 'number' ? undefined : rule.labels) ?? found.spec.alert_labels;
+      if (labels.length === 0) {
+        throw new Error(
+          `DISCORD_WATCH: guild ${guildId}: model "${model}" declares no alert_labels in its switchboard.json; name the labels to flag, e.g. "${model}": {"threshold": 0.8, "labels": ["${found.labels.at(-1)}"]}.`,
+        );
+      }
+      const alerts: Record<string, number> = {};
+      for (const label of labels) {
+        if (!found.labels.includes(label)) {
+          throw new Error(
+            `DISCORD_WATCH: guild ${guildId}: model "${model}" has no label "${label}" (labels: ${found.labels.join(', ')}).`,
+          );
+        }
+        alerts[label] = threshold ?? found.spec.thresholds[label] ?? defaults.threshold;
+      }
+      rules.push({ model, alerts });
+    }
+    list.set(guildId, { guildId, channels: new Set(guild.channels), modLog: guild.modLog, rules });
+  }
+  return list;
+}
