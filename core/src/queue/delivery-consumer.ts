@@ -79,6 +79,9 @@ export class DeliveryConsumer {
         connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
         prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
         concurrency: options.concurrency ?? 4,
+        // BullMQ only honours rateLimit() (RetryLaterError) when the worker has a limiter: without
+        // one, a fetch already waiting takes the job straight back. This one never limits by itself.
+        limiter: { max: 1_000_000, duration: 1_000 },
         autorun: false,
       },
     );
