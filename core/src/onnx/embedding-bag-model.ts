@@ -17,11 +17,32 @@ export interface EmbeddingBagWeights {
 }
 
 /**
+ * How the id embeddings of one text are pooled: `mean` divides their sum by the number of ids
+ * (fastText), `sqrt` by its square root. Either way an empty text pools to zeros.
+ */
+export type Pooling = 'mean' | 'sqrt';
+
+/** Options of {@link buildEmbeddingBagModel}. */
+export interface EmbeddingBagOptions {
+  /** Default `mean`. */
+  readonly pooling?: Pooling;
+}
+
+/** The factor the sum of `count` embeddings is multiplied by, as the graph computes it. */
+export function poolingScale(count: number, pooling: Pooling): number {
+  const n = Math.max(count, 1);
+  return pooling === 'sqrt' ? 1 / Math.sqrt(n) : 1 / n;
+}
+
+/**
  * Builds the ONNX graph of the trainer's model. It takes `input_ids` and `attention_mask`
  * (`[batch, sequence]`, int64) like any Hugging Face classifier and gives `logits` `[batch, classes]`,
  * so the same classifier code serves it and transformer models.
  */
-export function buildEmbeddingBagModel(w: EmbeddingBagWeights): Uint8Array {
+export function buildEmbeddingBagModel(
+  w: EmbeddingBagWeights,
+  options: EmbeddingBagOptions = {},
+): Uint8Array {
   const g = new GraphBuilder();
   const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
   const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
@@ -39,7 +60,8 @@ export function buildEmbeddingBagModel(w: EmbeddingBagWeights): Uint8Array {
   const masked = g.node('Mul', [vectors, g.node('Unsqueeze', [maskF, lastAxis])]);
   const sum = g.node('ReduceSum', [masked, seqAxis], { keepdims: 0 });
   const count = g.node('Max', [g.node('ReduceSum', [maskF, seqAxis], { keepdims: 1 }), one]);
-  const mean = g.node('Div', [sum, count]);
-  g.node('Add', [g.node('MatMul', [mean, weight]), bias], {}, 'logits');
+  const divisor = options.pooling === 'sqrt' ? g.node('Sqrt', [count]) : count;
+  const pooled = g.node('Div', [sum, divisor]);
+  g.node('Add', [g.node('MatMul', [pooled, weight]), bias], {}, 'logits');
   return g.toBytes('switchboard-embedding-bag');
 }

@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
 import { registerClassifyCommand } from './commands/classify.js';
+import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerStartCommand } from './commands/start.js';
+import { registerTrainCommand } from './commands/train.js';
 import { registerWorkerCommand } from './commands/worker.js';
 import { EXIT, reportError } from './report-error.js';
 
@@ -16,6 +18,8 @@ registerClassifyCommand(program);
 registerModelsCommand(program);
 registerStartCommand(program);
 registerWorkerCommand(program);
+registerTrainCommand(program);
+registerEvalCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,216 @@
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { InputError } from '@switchboard/core';
+import {
+  DEFAULT_FASTTEXT_OPTIONS,
+  describeSkipped,
+  type FastTextOptions,
+  readLabelledTsv,
+  trainFastText,
+  writeTrainedModel,
+} from '@switchboard/core/train';
+import type { Command } from 'commander';
+import { formatBytes } from '../format-bytes.js';
+import { formatMetrics } from '../format-metrics.js';
+
+/** Options of `switchboard train`, as commander parses them (numbers still strings). */
+export interface TrainCommandOptions {
+  data: string;
+  dev?: string;
+  out: string;
+  epochs?: string;
+  dim?: string;
+  lr?: string;
+  buckets?: string;
+  wordNgrams?: string;
+  charNgrams?: string;
+  pooling?: string;
+  classWeights?: string;
+  maxInputTokens?: string;
+  lowercase: boolean;
+  seed?: string;
+  version?: string;
+  description?: string;
+  alertLabels?: string;
+}
+
+const D = DEFAULT_FASTTEXT_OPTIONS;
+
+const HELP = `
+Data:
+  UTF-8 text files with a header line "label<TAB>text", then one example a line. Malformed lines
+  (no tab, empty label or text) are skipped and listed on stderr. Labels are taken from --data;
+  --dev may only use those labels.
+
+The model:
+  fastText-style: hashed word n-grams (--word-ngrams) and character n-grams (--char-ngrams) of
+  each text are looked up in an embedding table of --buckets rows and --dim columns, pooled, and
+  a linear layer gives one logit per label. SGD with a learning rate decaying linearly from --lr
+  to 0. The model file holds about buckets * dim * 4 bytes (default ${formatBytes(D.buckets * D.dim * 4)}).
+  Same data, options and --seed give a byte-identical model.onnx.
+
+Output:
+  --out becomes a model folder (config.json, switchboard.json, model.onnx) that \`switchboard
+  classify --models-dir\` and every channel load. Progress and per-epoch dev figures go to stderr.
+
+Examples:
+  $ pnpm switchboard train --data train.tsv --dev dev.tsv --out models/reviews
+  $ pnpm switchboard train --data ../shared/data/spam/train.tsv --dev ../shared/data/spam/dev.tsv \\
+      --out models/spam --pooling sqrt --lr 0.1 --epochs 10 --alert-labels spam
+`;
+
+/** Registers `switchboard train`. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('Train a fastText-style classifier on a label<TAB>text file and write a model folder.')
+    .requiredOption('--data <file>', 'training data (label<TAB>text with a header line)')
+    .option('--dev <file>', 'dev data for per-epoch figures (same format)')
+    .requiredOption('--out <dir>', 'model folder to write, e.g. models/NAME')
+    .option('--epochs <n>', 'passes over the data', String(D.epochs))
+    .option('--dim <n>', 'embedding width', String(D.dim))
+    .option('--lr <x>', 'starting learning rate', String(D.lr))
+    .option('--buckets <n>', 'hash buckets (embedding rows)', String(D.buckets))
+    .option('--word-ngrams <n>', 'longest word n-gram (1 = words only)', String(D.wordNgrams))
+    .option(
+      '--char-ngrams <min,max>',
+      'character n-gram lengths, or "none"',
+      D.charNgrams?.join(',') ?? 'none',
+    )
+    .option(
+      '--pooling <mean|sqrt>',
+      'divide the sum of embeddings by the count or its square root',
+      D.pooling,
+    )
+    .option('--class-weights <balanced|none>', 'weigh rare labels up (balanced) or not', D.classWeights)
+    .option('--max-input-tokens <n>', 'most words read from one text', String(D.maxInputTokens))
+    .option('--no-lowercase', 'keep case (default: lower-case texts)')
+    .option('--seed <n>', 'random seed', String(D.seed))
+    .option('--version <v>', 'model version for switchboard.json', '0.1.0')
+    .option('--description <text>', 'model description for switchboard.json', '')
+    .option('--alert-labels <labels>', 'comma-separated labels that channels should flag, e.g. spam')
+    .addHelpText('after', HELP)
+    .action(async (options: TrainCommandOptions) => {
+      await runTrain(options);
+    });
+}
+
+async function runTrain(o: TrainCommandOptions): Promise<void> {
+  const trainOptions = parseTrainOptions(o);
+  await refuseFileAsOut(o.out);
+  const train = await readLabelledTsv(o.data);
+  warnSkipped(describeSkipped(train));
+  const dev = o.dev === undefined ? undefined : await readLabelledTsv(o.dev);
+  if (dev) warnSkipped(describeSkipped(dev));
+  const alertLabels = o.alertLabels
+    ?.split(',')
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+
+  process.stderr.write(
+    `training on ${train.examples.length} examples of ${o.data}` +
+      `${dev ? `, dev ${dev.examples.length} examples of ${o.dev}` : ''}\n`,
+  );
+  const started = performance.now();
+  let epochStarted = started;
+  const live = process.stderr.isTTY === true;
+  const model = trainFastText(train, trainOptions, dev, {
+    onProgress: (p) => {
+      if (!live) return;
+      process.stderr.write(
+        `\repoch ${p.epoch}/${p.epochs} ${(p.fraction * 100).toFixed(0).padStart(3)}%  loss ${p.loss.toFixed(4)}  lr ${p.lr.toFixed(4)}`,
+      );
+    },
+    onEpoch: (r) => {
+      const now = performance.now();
+      const devPart = r.dev
+        ? `  dev accuracy ${r.dev.accuracy.toFixed(4)}  macro-F1 ${r.dev.macroF1.toFixed(4)}`
+        : '';
+      process.stderr.write(
+        `${live ? '\r\x1b[K' : ''}epoch ${r.epoch}/${trainOptions.epochs}  loss ${r.loss.toFixed(4)}${devPart}  (${((now - epochStarted) / 1000).toFixed(1)} s)\n`,
+      );
+      epochStarted = now;
+    },
+  });
+  await writeTrainedModel(o.out, model, {
+    version: o.version,
+    description: o.description,
+    ...(alertLabels ? { alertLabels } : {}),
+    train,
+    ...(dev ? { dev } : {}),
+  });
+  const size = (await stat(join(o.out, 'model.onnx'))).size;
+  const seconds = ((performance.now() - started) / 1000).toFixed(1);
+  process.stdout.write(
+    `wrote ${o.out} (labels ${model.labels.join(', ')}; model.onnx ${formatBytes(size)}) in ${seconds} s\n`,
+  );
+  if (model.dev) process.stdout.write(`\ndev figures (${o.dev}):\n${formatMetrics(model.dev)}`);
+}
+
+/** Turns the command-line strings into trainer options, naming the flag at fault. */
+export function parseTrainOptions(o: TrainCommandOptions): FastTextOptions {
+  const charNgrams = parseCharNgrams(o.charNgrams ?? 'none');
+  const pooling = o.pooling ?? D.pooling;
+  if (pooling !== 'mean' && pooling !== 'sqrt') {
+    throw new InputError(`--pooling must be "mean" or "sqrt", got "${pooling}"`);
+  }
+  const classWeights = o.classWeights ?? D.classWeights;
+  if (classWeights !== 'balanced' && classWeights !== 'none') {
+    throw new InputError(`--class-weights must be "balanced" or "none", got "${classWeights}"`);
+  }
+  return {
+    epochs: integer('--epochs', o.epochs, D.epochs, 1),
+    dim: integer('--dim', o.dim, D.dim, 1),
+    lr: positive('--lr', o.lr, D.lr),
+    buckets: integer('--buckets', o.buckets, D.buckets, 2),
+    wordNgrams: integer('--word-ngrams', o.wordNgrams, D.wordNgrams, 1),
+    charNgrams,
+    pooling,
+    classWeights,
+    maxInputTokens: integer('--max-input-tokens', o.maxInputTokens, D.maxInputTokens, 1),
+    lowercase: o.lowercase,
+    seed: integer('--seed', o.seed, D.seed, 0),
+  };
+}
+
+function integer(flag: string, value: string | undefined, fallback: number, min: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) {
+    throw new InputError(`${flag} must be a whole number >= ${min}, got "${value}"`);
+  }
+  return n;
+}
+
+function positive(flag: string, value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isFinite(n) || n <= 0) {
+    throw new InputError(`${flag} must be a positive number, got "${value}"`);
+  }
+  return n;
+}
+
+function parseCharNgrams(value: string): readonly [number, number] | null {
+  if (value.trim().toLowerCase() === 'none') return null;
+  const match = /^\s*(\d+)\s*,\s*(\d+)\s*$/.exec(value);
+  const min = Number(match?.[1]);
+  const max = Number(match?.[2]);
+  if (!match || min < 1 || max < min || max > 20) {
+    throw new InputError(
+      `--char-ngrams must be "MIN,MAX" with 1 <= MIN <= MAX <= 20 (e.g. 3,5), or "none"; got "${value}"`,
+    );
+  }
+  return [min, max];
+}
+
+async function refuseFileAsOut(out: string): Promise<void> {
+  const info = await stat(out).catch(() => undefined);
+  if (info && !info.isDirectory()) {
+    throw new InputError(`--out ${out} is a file; give a folder path for the model, e.g. models/NAME`);
+  }
+}
+
+function warnSkipped(summary: string): void {
+  if (summary) process.stderr.write(`warning: ${summary}\n`);
+}
