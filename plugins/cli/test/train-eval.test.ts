@@ -1,0 +1,171 @@
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+let root: string;
+let trainFile: string;
+let devFile: string;
+let models: string;
+
+const FAST = ['--epochs', '3', '--dim', '8', '--buckets', '4096', '--char-ngrams', '3,4'];
+
+/** Deterministic two-label data: "ok" texts use calm words, "alert" texts add alarm words. */
+function tsv(size: number, offset: number): string {
+  const calm = ['lunch', 'meeting', 'thanks', 'see', 'you', 'later', 'coffee', 'soon'];
+  const alarm = ['urgent', 'prize', 'winner', 'claim', 'free', 'cash'];
+  const lines = ['label\ttext'];
+  for (let i = 0; i < size; i++) {
+    const n = i + offset;
+    const words = [calm[n % 8]!, calm[(n * 3) % 8]!, calm[(n * 5 + 1) % 8]!];
+    const alert = n % 3 === 0;
+    if (alert) words.splice(n % 3, 0, alarm[n % 6]!, alarm[(n * 7) % 6]!);
+    lines.push(`${alert ? 'alert' : 'ok'}\t${words.join(' ')}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'switchboard-cli-train-'));
+  trainFile = join(root, 'train.tsv');
+  devFile = join(root, 'dev.tsv');
+  models = join(root, 'models');
+  await writeFile(trainFile, `${tsv(300, 0)}no tab on this line\n`);
+  await writeFile(devFile, tsv(60, 1000));
+});
+
+afterAll(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('switchboard train', () => {
+  it('writes a model folder, shows per-epoch dev figures and warns about malformed lines', async () => {
+    const out = join(models, 'alerts');
+    const run = runCli([
+      'train',
+      '--data',
+      trainFile,
+      '--dev',
+      devFile,
+      '--out',
+      out,
+      ...FAST,
+      '--alert-labels',
+      'alert',
+      '--version',
+      '1.2.0',
+      '--description',
+      'test alerts',
+    ]);
+    expect(run.stderr).toContain(`${trainFile}:302: no tab between label and text`);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/epoch 1\/3 {2}loss [\d.]+ {2}dev accuracy [\d.]+ {2}macro-F1 [\d.]+/);
+    expect(run.stderr).toMatch(/epoch 3\/3 /);
+    expect(run.stdout).toContain(`wrote ${out}`);
+    expect(run.stdout).toMatch(/accuracy +1\.0000/);
+    for (const f of ['config.json', 'switchboard.json', 'model.onnx']) {
+      expect((await stat(join(out, f))).size).toBeGreaterThan(0);
+    }
+    const spec = JSON.parse(await readFile(join(out, 'switchboard.json'), 'utf8'));
+    expect(spec).toMatchObject({
+      version: '1.2.0',
+      description: 'test alerts',
+      alert_labels: ['alert'],
+      featurizer: { type: 'hashed-ngrams', buckets: 4096, char_ngrams: [3, 4] },
+      training: { epochs: 3, dim: 8, train_file: trainFile, train_examples: 300, dev_file: devFile },
+    });
+    expect(spec.training.dev.accuracy).toBe(1);
+  });
+
+  it('refuses bad options, unreadable and empty data with exit code 2', async () => {
+    const out = join(root, 'never');
+    const badNgrams = runCli(['train', '--data', trainFile, '--out', out, '--char-ngrams', '5,2']);
+    expect(badNgrams.status).toBe(2);
+    expect(badNgrams.stderr).toContain('--char-ngrams must be "MIN,MAX"');
+    const badEpochs = runCli(['train', '--data', trainFile, '--out', out, '--epochs', 'many']);
+    expect(badEpochs.status).toBe(2);
+    expect(badEpochs.stderr).toContain('--epochs must be a whole number');
+    const missing = runCli(['train', '--data', join(root, 'nope.tsv'), '--out', out]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('nope.tsv: cannot read the data file (no such file)');
+    const empty = join(root, 'empty.tsv');
+    await writeFile(empty, 'label\ttext\n');
+    const noExamples = runCli(['train', '--data', empty, '--out', out]);
+    expect(noExamples.status).toBe(2);
+    expect(noExamples.stderr).toContain('holds no examples');
+    const badAlert = runCli(['train', '--data', trainFile, '--out', out, ...FAST, '--alert-labels', 'spam']);
+    expect(badAlert.status).toBe(2);
+    expect(badAlert.stderr).toContain('alert label "spam" is not one of the model\'s labels');
+    await expect(stat(out)).rejects.toThrow();
+  });
+});
+
+describe('switchboard eval', () => {
+  beforeAll(() => {
+    const run = runCli(['train', '--data', trainFile, '--out', join(models, 'evalme'), ...FAST]);
+    if (run.status !== 0) throw new Error(`training for eval failed: ${run.stderr}`);
+  });
+
+  it('prints one JSON object with the figures, by model name in the repository', () => {
+    const run = runCli(['eval', '--model', 'evalme', '--data', devFile, '--json'], {
+      env: { SWITCHBOARD_MODELS: models },
+    });
+    expect(run.status).toBe(0);
+    const lines = run.stdout.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const report = JSON.parse(lines[0]!);
+    expect(report).toMatchObject({ model: 'evalme', examples: 60, accuracy: 1, macro_f1: 1 });
+    expect(report.labels).toEqual({
+      alert: { precision: 1, recall: 1, f1: 1, support: 20 },
+      ok: { precision: 1, recall: 1, f1: 1, support: 40 },
+    });
+    expect(report.confusion).toEqual({
+      labels: ['alert', 'ok'],
+      matrix: [
+        [20, 0],
+        [0, 40],
+      ],
+    });
+  });
+
+  it('prints readable tables for a model folder path', () => {
+    const run = runCli(['eval', '--model', join(models, 'evalme'), '--data', devFile]);
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/accuracy +1\.0000/);
+    expect(run.stdout).toMatch(/macro-F1 +1\.0000/);
+    expect(run.stdout).toMatch(/label +precision +recall +f1 +support/);
+    expect(run.stdout).toMatch(/alert +1\.0000 +1\.0000 +1\.0000 +20/);
+    expect(run.stdout).toMatch(/gold \\ predicted +alert +ok/);
+    expect(run.stdout).toMatch(/ok +0 +40/);
+  });
+
+  it('fails clearly: unknown model, missing path, unknown labels, unreadable data, broken folder', async () => {
+    const env = { SWITCHBOARD_MODELS: models };
+    const unknown = runCli(['eval', '--model', 'nosuch', '--data', devFile], { env });
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain('Unknown model "nosuch"');
+    expect(unknown.stderr).toContain('evalme');
+
+    const noPath = runCli(['eval', '--model', join(root, 'gone'), '--data', devFile]);
+    expect(noPath.status).toBe(2);
+    expect(noPath.stderr).toContain('no such folder');
+
+    const other = join(root, 'other.tsv');
+    await writeFile(other, 'label\ttext\nok\tsee you\nspam\tfree cash\n');
+    const badLabels = runCli(['eval', '--model', 'evalme', '--data', other], { env });
+    expect(badLabels.status).toBe(2);
+    expect(badLabels.stderr).toContain('"spam" (first at line 3) are not labels of model evalme');
+
+    const missing = runCli(['eval', '--model', 'evalme', '--data', join(root, 'nope.tsv')], { env });
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('cannot read the data file');
+
+    const broken = join(models, 'broken');
+    await mkdir(broken, { recursive: true });
+    await writeFile(join(broken, 'config.json'), '{"id2label": {"0": "ok", "1": "alert"}}');
+    const brokenRun = runCli(['eval', '--model', 'broken', '--data', devFile], { env });
+    expect(brokenRun.status).toBe(3);
+    expect(brokenRun.stderr).toContain('tokenizer.json');
+  });
+});
