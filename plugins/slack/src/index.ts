@@ -1,0 +1,19 @@
+/**
+ * `@switchboard/plugin-slack`: the Slack channel. Never loads onnxruntime.
+ * @packageDocumentation
+ */
+export { type ParsedRequest, parseRequestText } from './command-text.js';
+export { type SlackReplyTarget, SlackReplyTargetSchema } from './reply-target.js';
+export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES } from './response-url-ledger.js';
+export { failureMessage, resultMessage } from './result-message.js';
+export { scoreBar } from './score-bar.js';
+export {
+  DEFAULT_SLACK_MODEL,
+  type ResponseVisibility,
+  type SlackConfig,
+  type SlackConnection,
+  slackConfigFromEnv,
+} from './slack-config.js';
+export { createSlackLogger, scrubSecrets } from './slack-logger.js';
+export type { SlackMessage } from './slack-message.js';
+export { SlackPlugin, type SlackPluginInfo } from './slack-plugin.js';

@@ -1,0 +1,63 @@
+import { ClassifyQueue, type ClassifyQueueOptions, unavailable } from '@switchboard/core';
+import type { Logger } from 'pino';
+
+/** Pause between connection attempts while Redis has not been reached yet. */
+const RETRY_MS = 2_000;
+
+/**
+ * The plugin's producer, which may not exist yet: when Redis is down at start-up the app still
+ * starts (and answers "temporarily unavailable") while this keeps trying to connect in the
+ * background. Once connected, {@link ClassifyQueue} rides out later outages by itself.
+ */
+export class QueueLink {
+  private queue: ClassifyQueue | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private connecting: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    private readonly options: ClassifyQueueOptions,
+    private readonly log: Logger,
+  ) {}
+
+  /** Tries to connect once and resolves either way; keeps trying in the background if that failed. */
+  async start(): Promise<void> {
+    await this.attempt();
+  }
+
+  /**
+   * The connected producer.
+   * @throws SwitchboardError `queue_unavailable` while Redis has never been reached
+   */
+  get(): ClassifyQueue {
+    if (this.queue) return this.queue;
+    throw unavailable(this.options.redisUrl, new Error('not connected yet'));
+  }
+
+  /** Stops retrying and closes the producer. Safe to call more than once. */
+  async close(): Promise<void> {
+    this.closed = true;
+    clearTimeout(this.timer);
+    await this.connecting;
+    await this.queue?.close();
+  }
+
+  private attempt(): Promise<void> {
+    this.connecting = (async () => {
+      try {
+        const queue = await ClassifyQueue.connect(this.options);
+        if (this.closed) await queue.close();
+        else this.queue = queue;
+      } catch (err) {
+        if (this.closed) return;
+        this.log.warn(
+          { err: (err as Error).message },
+          `job queue not reachable; retrying every ${RETRY_MS / 1_000} s`,
+        );
+        this.timer = setTimeout(() => void this.attempt(), RETRY_MS);
+        this.timer.unref();
+      }
+    })();
+    return this.connecting;
+  }
+}
