@@ -50,10 +50,10 @@ export class ApiKeyring {
       if (/\s/.test(key)) throw new Error(`HTTP_API_KEYS ${where}: a key may not contain spaces`);
       const keyDigest = digest(key);
       const name = named ? entry.slice(0, colon) : `key-${keyDigest.toString('hex').slice(0, 8)}`;
-      if (keys.some((k) => k.name === name))
-        throw new Error(`HTTP_API_KEYS: the name "${name}" is used twice`);
       if (keys.some((k) => k.digest.equals(keyDigest)))
         throw new Error(`HTTP_API_KEYS ${where}: duplicate key`);
+      if (keys.some((k) => k.name === name))
+        throw new Error(`HTTP_API_KEYS: the name "${name}" is used twice`);
       keys.push({ name, digest: keyDigest });
     });
     return new ApiKeyring(keys);

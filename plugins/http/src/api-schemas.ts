@@ -176,7 +176,7 @@ export const PredictBodySchema = z
     }),
     raw_scores: z.boolean({ error: 'must be true or false' }).optional().openapi({
       description:
-        'false (default): probabilities. true: TEI returns the raw logits; Switchboard workers return probabilities only, so it returns natural-log probabilities for single-label models (the logits minus their log-sum-exp: same order, same differences between labels, softmax gives the probabilities back) and the logits themselves, log(p/(1-p)), for multi-label models. Scores are clamped to ±745 where a probability rounds to 0 or 1.',
+        'false (default): probabilities. true: TEI returns the raw logits; Switchboard workers return probabilities only, so it returns log-probabilities (natural log) for single-label models (the logits minus their log-sum-exp: same order, same differences between labels, softmax gives the probabilities back) and the logits themselves, log(p/(1-p)), for multi-label models. Scores are clamped to ±745 where a probability rounds to 0 or 1.',
     }),
   })
   .openapi('PredictRequest');

@@ -6,6 +6,7 @@ import {
   newClassifyRequest,
   SwitchboardError,
 } from '@switchboard/core';
+import { DepthReading } from './depth-reading.js';
 import { HttpError } from './http-error.js';
 import type { ModelDirectory } from './model-directory.js';
 import type { QueueLink } from './queue-link.js';
@@ -44,11 +45,15 @@ export interface GatewayLimits {
  * idempotent enqueueing, bounded waiting, and job look-ups limited to the caller's own jobs.
  */
 export class ClassifyGateway {
+  private readonly reading: DepthReading;
+
   constructor(
     private readonly link: QueueLink,
     private readonly models: ModelDirectory,
     private readonly limits: GatewayLimits,
-  ) {}
+  ) {
+    this.reading = new DepthReading(() => this.depth());
+  }
 
   /** Enqueues (unless the idempotency key names a job already kept) and waits if asked. */
   async submit(s: Submission): Promise<Outcome> {
@@ -76,6 +81,7 @@ export class ClassifyGateway {
           replyMode: 'wait',
         }),
       );
+      this.reading.added();
     }
     if (!s.wait || this.limits.waitTimeoutMs === 0) return this.accepted(id, existing?.state ?? 'waiting');
     try {
@@ -102,13 +108,13 @@ export class ClassifyGateway {
     return view;
   }
 
-  /** Unfinished jobs in the queue. */
+  /** Unfinished jobs in the queue, read from Redis now. */
   depth(): Promise<number> {
     return this.link.get().depth();
   }
 
   private async admit(): Promise<void> {
-    const depth = await this.depth();
+    const depth = await this.reading.get();
     if (depth >= this.limits.maxQueueDepth) {
       throw new HttpError(
         429,

@@ -24,17 +24,18 @@ export class HttpMetrics {
     registers: [this.registry],
   });
 
-  /** `depth` is asked at every scrape; it throws while Redis is down, and the gauge is then left out. */
+  /** `depth` is asked at every scrape; it throws while Redis is down, and the gauge is then NaN. */
   constructor(depth: () => Promise<number>) {
     new Gauge({
       name: 'switchboard_queue_depth',
-      help: 'Classification jobs not finished yet (waiting, active, delayed), read at scrape time.',
+      help: 'Classification jobs not finished yet (waiting, active, delayed), read at scrape time; NaN while Redis is unreachable.',
       registers: [this.registry],
       async collect() {
         try {
           this.set(await depth());
         } catch {
-          this.reset();
+          // 0 would claim an empty queue; NaN says "unknown" and Prometheus stores it as such.
+          this.set(Number.NaN);
         }
       },
     });

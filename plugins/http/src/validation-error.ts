@@ -55,7 +55,9 @@ export function validationError(error: z.ZodError, input: unknown): HttpError {
     );
   }
   if (issue.code === 'invalid_type') {
-    message = valueAt(input, path) === undefined ? 'is required' : `must be ${article(issue.expected)}`;
+    // Keep a schema's own wording; replace zod's generic "Invalid input: expected ..." with ours.
+    if (valueAt(input, path) === undefined) message = 'is required';
+    else if (message.startsWith('Invalid input')) message = `must be ${article(issue.expected)}`;
   }
   if (issue.code === 'too_big') {
     if (issue.origin === 'array') message = `has too many items (at most ${issue.maximum})`;
