@@ -14,6 +14,7 @@ export class QueueLink {
   private timer: NodeJS.Timeout | undefined;
   private connecting: Promise<void> | undefined;
   private closed = false;
+  private failures = 0;
 
   constructor(
     private readonly options: ClassifyQueueOptions,
@@ -48,12 +49,15 @@ export class QueueLink {
         const queue = await ClassifyQueue.connect(this.options);
         if (this.closed) await queue.close();
         else this.queue = queue;
+        if (this.failures > 0) this.log.info('job queue connected');
       } catch (err) {
         if (this.closed) return;
-        this.log.warn(
+        // Once is enough at warn level: every answer shows the outage meanwhile.
+        this.log[this.failures === 0 ? 'warn' : 'debug'](
           { err: (err as Error).message },
           `job queue not reachable; retrying every ${RETRY_MS / 1_000} s`,
         );
+        this.failures += 1;
         this.timer = setTimeout(() => void this.attempt(), RETRY_MS);
         this.timer.unref();
       }

@@ -26,6 +26,26 @@ export interface SlackPluginInfo {
   readonly detail: string;
 }
 
+/** How long start-up (and a close before Redis was ever reached) waits for the delivery consumer. */
+const CONSUMER_START_WAIT_MS = 3_000;
+
+/** True when `promise` settles within `ms`; never rejects. */
+async function settledWithin(promise: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = promise.then(
+    () => true,
+    () => true,
+  );
+  const timeout = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** Bolt's Web API base must end with a slash or method names are appended to its last segment. */
 function apiBase(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -45,6 +65,7 @@ export class SlackPlugin {
   private readonly queue: QueueLink;
   private readonly consumer: DeliveryConsumer;
   private started = false;
+  private consuming = false;
   private closing: Promise<void> | undefined;
 
   constructor(config: SlackConfig, log: Logger) {
@@ -149,9 +170,24 @@ export class SlackPlugin {
       this.started = true;
       info = { detail: 'Slack app in Socket Mode' };
     }
-    await this.consumer.start();
+    await this.startConsumer();
     this.log.info({ mode: connection.mode, url: info.url, prefix: this.config.prefix }, 'Slack app ready');
     return info;
+  }
+
+  /**
+   * Starts consuming deliveries. With Redis down the app still serves (commands are answered
+   * "temporarily unavailable") and the consumer connects in the background once Redis is back.
+   */
+  private async startConsumer(): Promise<void> {
+    const started = this.consumer.start().then(() => {
+      this.consuming = true;
+    });
+    started.catch((err: Error) => this.log.error({ err: err.message }, 'delivery consumer failed to start'));
+    if (!(await settledWithin(started, CONSUMER_START_WAIT_MS))) {
+      this.log.warn('Redis not reachable: deliveries will start once it is');
+      void started.then(() => this.log.info('delivery consumer connected'));
+    }
   }
 
   /**
@@ -162,7 +198,8 @@ export class SlackPlugin {
     this.closing ??= (async () => {
       if (this.started)
         await this.app.stop().catch((err: Error) => this.log.warn({ err: err.message }, 'stop'));
-      await this.consumer.close();
+      if (this.consuming) await this.consumer.close();
+      else await settledWithin(this.consumer.close(), CONSUMER_START_WAIT_MS);
       await this.queue.close();
       this.redis.disconnect();
     })();

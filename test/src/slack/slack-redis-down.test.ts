@@ -7,6 +7,8 @@ import { postSigned } from './signed-request.js';
 import { SIGNING_SECRET, type SlackApp, startSlackApp } from './slack-harness.js';
 import { commandBody, slackId } from './slack-payloads.js';
 
+const FORM = 'application/x-www-form-urlencoded';
+
 /** Slack gives up on an acknowledgement after 3 s. */
 const SLACK_ACK_DEADLINE_MS = 3_000;
 
@@ -42,7 +44,7 @@ async function command(text: string, user_id?: string) {
     response_url: fake.responseUrl(slackId('r')),
     ...(user_id ? { user_id } : {}),
   });
-  return postSigned(app.url, sent.body, 'application/x-www-form-urlencoded', { secret: SIGNING_SECRET });
+  return postSigned(app.url, sent.body, FORM, { secret: SIGNING_SECRET });
 }
 
 it('limits how often one person classifies, with a friendly message', async () => {
@@ -72,4 +74,38 @@ it('acknowledges "temporarily unavailable" within Slack\'s deadline while Redis 
     { what: 'a command to be queued again after Redis came back', intervalMs: 200 },
   );
   expect(text).toContain('Classifying');
+});
+
+it('starts while Redis is down, answers "temporarily unavailable", and serves once Redis is up', async () => {
+  await redis.stop();
+  const late = await startSlackApp({
+    redisUrl: redis.url,
+    prefix: 'slack-redis-late',
+    modelsDir: models.dir,
+    defaultModel: FAST_MODEL,
+    apiUrl: fake.apiUrl,
+  });
+  try {
+    const send = (text: string) =>
+      postSigned(late.url, commandBody({ text, response_url: fake.responseUrl(slackId('r')) }).body, FORM, {
+        secret: SIGNING_SECRET,
+      });
+    const down = await within(
+      send('sunny'),
+      SLACK_ACK_DEADLINE_MS,
+      'the acknowledgement before Redis was ever reached',
+    );
+    expect(down.json?.text).toContain('temporarily unavailable');
+
+    await redis.resume();
+    await waitFor(async () => String((await send('sunny')).json?.text).includes('Classifying'), {
+      what: 'the first command queued once Redis is up',
+      intervalMs: 200,
+    });
+    await waitFor(() => late.logs.some((line) => line.includes('delivery consumer connected')), {
+      what: 'the delivery consumer to connect',
+    });
+  } finally {
+    await late.plugin.close();
+  }
 });
