@@ -4,7 +4,7 @@
  */
 export { type ParsedRequest, parseRequestText } from './command-text.js';
 export { type SlackReplyTarget, SlackReplyTargetSchema } from './reply-target.js';
-export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES } from './response-url-ledger.js';
+export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES, ResponseUrlLedger } from './response-url-ledger.js';
 export { failureMessage, resultMessage } from './result-message.js';
 export { scoreBar } from './score-bar.js';
 export {
