@@ -1,9 +1,10 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Bench, BenchArgs } from './bench.js';
 import { inferenceBench } from './inference-bench.js';
+import { queueBench } from './queue-bench.js';
 
 /** Every bench, in the order `pnpm bench` runs them. Add new benches here. */
-const BENCHES: readonly Bench[] = [inferenceBench];
+const BENCHES: readonly Bench[] = [inferenceBench, queueBench];
 
 const USAGE = `Usage: pnpm bench [name...] [--flags]
 
