@@ -99,9 +99,17 @@ export class DeliveryConsumer {
     await this.worker.waitUntilReady();
   }
 
-  /** Stops taking deliveries and waits for those being posted. Safe to call more than once. */
+  /**
+   * Stops taking deliveries and waits for those being posted. While Redis is unreachable a graceful
+   * close would wait for it for ever (ioredis holds QUIT until it reconnects) and nothing could be
+   * acknowledged anyway, so it closes at once then: unacknowledged deliveries return to the queue
+   * when their lock expires. Safe to call more than once.
+   */
   close(): Promise<void> {
-    this.closing ??= this.worker.close();
+    this.closing ??= (async () => {
+      const client = await this.worker.client;
+      await this.worker.close(client.status !== 'ready');
+    })();
     return this.closing;
   }
 }
