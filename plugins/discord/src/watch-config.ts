@@ -2,7 +2,12 @@ import { readFile } from 'node:fs/promises';
 import { describeIssue, type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
 import { z } from 'zod';
 
-const snowflake = (what: string) => z.string().regex(/^\d{15,21}$/, `must be a ${what} id (digits)`);
+const snowflake = (what: string) =>
+  z
+    .string({
+      error: (issue) => (issue.input === undefined ? 'is missing' : `must be a ${what} id (digits)`),
+    })
+    .regex(/^\d{15,21}$/, `must be a ${what} id (digits)`);
 const score = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 
 /**
@@ -22,7 +27,11 @@ type ModelRule = z.infer<typeof ModelRuleSchema>;
 /** Moderation of one guild. */
 const GuildWatchSchema = z.strictObject({
   /** Channels whose messages are checked (threads inside them too). */
-  channels: z.array(snowflake('channel')).min(1, 'must list at least one channel id'),
+  channels: z
+    .array(snowflake('channel'), {
+      error: (issue) => (issue.input === undefined ? 'is missing' : 'must be a list of channel ids'),
+    })
+    .min(1, 'must list at least one channel id'),
   /** Where flagged messages are reported. */
   modLog: snowflake('channel'),
   /** Moderation models and their thresholds; default: `DISCORD_WATCH_MODELS` at `DISCORD_WATCH_THRESHOLD`. */
@@ -33,12 +42,14 @@ const GuildWatchSchema = z.strictObject({
  * `DISCORD_WATCH`: guild id → moderation settings, e.g.
  * `{"123…": {"channels": ["456…"], "modLog": "789…", "models": {"toxicity": 0.8, "spam": 0.9}}}`.
  */
-export const WatchConfigSchema = z.record(z.string(), GuildWatchSchema).superRefine((record, ctx) => {
-  for (const key of Object.keys(record)) {
-    if (!/^\d{15,21}$/.test(key))
-      ctx.addIssue({ code: 'custom', path: [key], message: 'is not a guild id (digits)' });
-  }
-});
+export const WatchConfigSchema = z
+  .record(z.string(), GuildWatchSchema, { error: 'must be a JSON object of guild id → settings' })
+  .superRefine((record, ctx) => {
+    for (const key of Object.keys(record)) {
+      if (!/^\d{15,21}$/.test(key))
+        ctx.addIssue({ code: 'custom', path: [key], message: 'is not a guild id (digits)' });
+    }
+  });
 
 /** The parsed, not yet resolved, watch configuration. */
 export type WatchConfig = z.infer<typeof WatchConfigSchema>;
@@ -75,7 +86,7 @@ export interface WatchDefaults {
  * @throws Error naming the variable and what is wrong
  */
 export async function readWatchConfig(value: string): Promise<WatchConfig> {
-  const inline = value.trimStart().startsWith('{');
+  const inline = /^\s*[[{]/.test(value);
   const source = inline ? 'DISCORD_WATCH' : `DISCORD_WATCH file ${value}`;
   let text = value;
   if (!inline) {
