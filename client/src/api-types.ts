@@ -62,13 +62,17 @@ export interface ModelInfo {
   readonly description: string;
   readonly multiLabel: boolean;
   readonly maxInputTokens: number;
+  /** `tokenizer` (Hugging Face tokenizer.json) or `featurizer` (hashed n-grams). */
+  readonly encoder: 'tokenizer' | 'featurizer';
+  /** Size of the model files in bytes. */
+  readonly sizeBytes: number;
 }
 
 /** The answer of `GET /v1/models`. */
 export interface ModelsResponse {
   readonly models: readonly ModelInfo[];
   /** Model folders the server cannot load, with why. */
-  readonly unavailable: readonly { readonly name: string; readonly error: string }[];
+  readonly unavailable: readonly { readonly name: string; readonly file: string; readonly error: string }[];
   /** The model used when a request names none. */
   readonly default: string;
 }

@@ -1,5 +1,24 @@
-import type { BrokenModel, ModelManifest } from '@switchboard/core';
+import type { ModelManifest } from '@switchboard/core';
 import { formatBytes } from './format-bytes.js';
+
+/** What the list shows of a model: its manifest, or a server's description of it (`--server`). */
+export type ModelSummary = Pick<
+  ModelManifest,
+  | 'name'
+  | 'labels'
+  | 'multiLabel'
+  | 'version'
+  | 'encoderKind'
+  | 'maxInputTokens'
+  | 'sizeBytes'
+  | 'description'
+>;
+
+/** What the list shows of a folder that fails to load (a `BrokenModel` is one). */
+export interface BrokenSummary {
+  readonly name: string;
+  readonly error: { readonly file: string; readonly message: string };
+}
 
 /** One element of `switchboard models --json`: a usable model, or a folder that fails to load. */
 export type ModelListEntry =
@@ -18,8 +37,8 @@ export type ModelListEntry =
 
 /** The `--json` array: usable models first, then broken folders, each group sorted by name. */
 export function modelListJson(
-  models: readonly ModelManifest[],
-  broken: readonly BrokenModel[],
+  models: readonly ModelSummary[],
+  broken: readonly BrokenSummary[],
 ): ModelListEntry[] {
   return [
     ...models.map(
@@ -45,7 +64,7 @@ const MAX_LABELS_SHOWN = 4;
 const HEADER = ['NAME', 'LABELS', 'VERSION', 'ENCODER', 'SIZE', 'DESCRIPTION'];
 
 /** An aligned table of the usable models, then the broken folders with their error. */
-export function modelListTable(models: readonly ModelManifest[], broken: readonly BrokenModel[]): string {
+export function modelListTable(models: readonly ModelSummary[], broken: readonly BrokenSummary[]): string {
   const out: string[] = [];
   if (models.length > 0) {
     const rows = models.map((m) => [

@@ -119,6 +119,10 @@ export const ModelInfoSchema = z
     description: z.string(),
     multiLabel: z.boolean().openapi({ description: 'Independent (sigmoid) scores per label.' }),
     maxInputTokens: z.number().int(),
+    encoder: z.enum(['tokenizer', 'featurizer']).openapi({
+      description: '`tokenizer` (Hugging Face tokenizer.json) or `featurizer` (hashed n-grams).',
+    }),
+    sizeBytes: z.number().int().openapi({ description: 'Size of the model files.' }),
   })
   .openapi('ModelInfo');
 
@@ -127,7 +131,7 @@ export const ModelsResponseSchema = z
   .object({
     models: z.array(ModelInfoSchema),
     unavailable: z
-      .array(z.object({ name: z.string(), error: z.string() }))
+      .array(z.object({ name: z.string(), file: z.string(), error: z.string() }))
       .openapi({ description: 'Model folders that cannot be loaded, with the reason.' }),
     default: z.string().openapi({ description: 'The model `/v1/classify` uses when none is named.' }),
   })

@@ -21,6 +21,8 @@ export interface ClassifyOptions {
   modelsDir?: string;
   queue?: boolean;
   timeout?: string;
+  server?: string;
+  apiKey?: string;
 }
 
 // Texts per backend call: results are printed as each chunk finishes, so long inputs show progress
@@ -46,7 +48,10 @@ Output:
 The model runs in this process: no Redis or server needed. With --queue the texts go through the
 Redis queue (REDIS_URL, default redis://127.0.0.1:6379) to running workers (\`switchboard worker\`
 or \`switchboard start\`), 64 texts per job, like every other channel; exit code 4 when Redis or
-the workers do not answer in time.
+the workers do not answer in time. With --server URL they go to a Switchboard HTTP API instead
+(POST /v1/classify; the key from --api-key or, better since it stays out of \`ps\`, the
+SWITCHBOARD_API_KEY environment variable); exit code 2 for a refused key, 4 when the server is
+unreachable, overloaded or slow.
 
 Exit codes: 0 ok, 2 bad input or unknown model, 3 broken model folder, 4 queue unreachable or
 timed out, 1 unexpected failure.
@@ -55,6 +60,7 @@ Examples:
   $ pnpm switchboard classify "I love this"
   $ pnpm switchboard classify --model spam --json < messages.txt
   $ pnpm switchboard classify --file reviews.txt
+  $ SWITCHBOARD_API_KEY=... pnpm switchboard classify --server http://127.0.0.1:8080 "I love this"
 `;
 
 /** Registers `switchboard classify`. */
@@ -71,7 +77,9 @@ export function registerClassifyCommand(program: Command): void {
     .option('--json', 'print JSON Lines, one object per text (see below)')
     .option('--models-dir <dir>', 'model repository folder (default: $SWITCHBOARD_MODELS, else models/)')
     .option('--queue', 'classify through the Redis queue and the running workers instead of in-process')
-    .option('--timeout <ms>', 'with --queue: longest wait for each job', '30000')
+    .option('--timeout <ms>', 'with --queue or --server: longest wait for each job', '30000')
+    .option('--server <url>', 'classify through a Switchboard HTTP server instead of in-process')
+    .option('--api-key <key>', 'with --server: API key (default: $SWITCHBOARD_API_KEY)')
     .addHelpText('after', HELP)
     .action(async (text: string | undefined, options: ClassifyOptions) => {
       await runClassify(text, options);
@@ -123,16 +131,27 @@ async function runClassify(text: string | undefined, options: ClassifyOptions): 
 async function openBackend(options: ClassifyOptions): Promise<ClassifyBackend> {
   const model = options.model ?? defaultModel();
   const dir = options.modelsDir ?? modelsDir();
+  if (options.server !== undefined) {
+    if (options.queue) throw new InputError('Give either --server or --queue, not both.');
+    const { ServerBackend } = await import('../server-backend.js');
+    const apiKey = options.apiKey ?? process.env.SWITCHBOARD_API_KEY;
+    return new ServerBackend({ url: options.server, apiKey, timeoutMs: timeoutOption(options) }, model);
+  }
   if (options.queue) {
-    const timeoutMs = Number(options.timeout);
-    if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
-      throw new InputError('--timeout must be a positive number of ms');
+    const timeoutMs = timeoutOption(options);
     const { QueueBackend } = await import('../queue-backend.js');
     return new QueueBackend(new ModelCatalog(dir), model, timeoutMs);
   }
   // Imported lazily: it loads onnxruntime, which other commands must not pay for.
   const { InProcessBackend } = await import('../in-process-backend.js');
   return new InProcessBackend(dir, model);
+}
+
+function timeoutOption(options: ClassifyOptions): number {
+  const timeoutMs = Number(options.timeout);
+  if (!Number.isInteger(timeoutMs) || timeoutMs < 1)
+    throw new InputError('--timeout must be a positive number of ms');
+  return timeoutMs;
 }
 
 function textSource(text: string | undefined, file: string | undefined): TextSource {

@@ -1,17 +1,21 @@
 import { ModelCatalog, modelsDir } from '@switchboard/core';
 import type { Command } from 'commander';
 import { modelListJson, modelListTable } from '../format-model-list.js';
+import { serverModels } from '../server-models.js';
 
 /** Options of `switchboard models`. */
 export interface ModelsOptions {
   json?: boolean;
   modelsDir?: string;
+  server?: string;
+  apiKey?: string;
 }
 
 const HELP = `
 Lists every model folder of the repository: name, labels, version, encoder (tokenizer or
 featurizer), size and description; folders that cannot be loaded come after, with the reason.
-Reads metadata only (no model is loaded).
+Reads metadata only (no model is loaded). With --server URL, lists the models of a Switchboard
+HTTP server instead (GET /v1/models; key from --api-key or SWITCHBOARD_API_KEY).
 
 With --json, an array with one object per folder:
   {"name", "status": "ok", "labels", "multiLabel", "version", "encoder", "maxInputTokens",
@@ -25,15 +29,21 @@ export function registerModelsCommand(program: Command): void {
     .description('List the models of the model repository.')
     .option('--json', 'print a JSON array (see below)')
     .option('--models-dir <dir>', 'model repository folder (default: $SWITCHBOARD_MODELS, else models/)')
+    .option('--server <url>', 'list the models of a Switchboard HTTP server')
+    .option('--api-key <key>', 'with --server: API key (default: $SWITCHBOARD_API_KEY)')
     .addHelpText('after', HELP)
     .action(async (options: ModelsOptions) => {
       const catalog = new ModelCatalog(options.modelsDir ?? modelsDir());
-      const { models, broken } = await catalog.list();
+      const apiKey = options.apiKey ?? process.env.SWITCHBOARD_API_KEY;
+      const { models, broken } =
+        options.server !== undefined
+          ? await serverModels({ url: options.server, apiKey, timeoutMs: 30_000 })
+          : await catalog.list();
       if (options.json) {
         process.stdout.write(`${JSON.stringify(modelListJson(models, broken), null, 2)}\n`);
       } else if (models.length === 0 && broken.length === 0) {
         process.stdout.write(
-          `No models in ${catalog.root}. Train one with "pnpm switchboard train" or copy a Hugging Face ONNX export folder there.\n`,
+          `No models in ${options.server ?? catalog.root}. Train one with "pnpm switchboard train" or copy a Hugging Face ONNX export folder there.\n`,
         );
       } else {
         process.stdout.write(modelListTable(models, broken));
