@@ -100,6 +100,8 @@ describe('classification through the queue and a worker process', () => {
 
   it('classifies a repeated request id once', async () => {
     const request = testRequest(FAST_MODEL, ['a sunny day'], { channel: 'dedupe' });
+    // Tests in a file run one after another, so the queue's counts move only by this test's jobs.
+    const before = await queue.counts();
     const [first, second] = await Promise.all([queue.enqueue(request), queue.enqueue(request)]);
     expect(first).toBe(request.id);
     expect(second).toBe(request.id);
@@ -112,6 +114,9 @@ describe('classification through the queue and a worker process', () => {
     const job = await queue.getJob(request.id);
     expect(job?.state).toBe('completed');
     expect(job?.attemptsMade).toBe(1);
+    const after = await queue.counts();
+    expect(after.completed - before.completed).toBe(1);
+    expect(after).toMatchObject({ waiting: 0, active: 0, delayed: 0, failed: before.failed });
     const metrics = await scrapeMetrics(worker.baseUrl);
     expect(metricSum(metrics, 'switchboard_jobs_completed_total', { channel: 'dedupe' })).toBe(1);
   });
