@@ -66,7 +66,9 @@ export class ServiceProcess {
           );
           return;
         }
-        if (this.stopping) return;
+        // Exit code 0 is a deliberate stop: Ctrl-C in a terminal reaches the whole process group,
+        // so services often drain and exit before the stack's own stop() has run.
+        if (this.stopping || code === 0) return;
         this.restarts += 1;
         const delay = Math.min(1_000 * 2 ** (this.restarts - 1), 30_000);
         this.options.log(
