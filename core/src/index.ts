@@ -9,6 +9,7 @@ export * from './contracts/classify-result.js';
 export * from './contracts/delivery.js';
 export * from './contracts/limits.js';
 export { describeIssue, parseClassifyRequest } from './contracts/validate.js';
+export { optionsFromEnv } from './env-options.js';
 export * from './errors.js';
 export type { LabelScore, TextClassification } from './inference/label-scores.js';
 export { type BrokenModel, ModelCatalog } from './model/model-catalog.js';
@@ -50,7 +51,13 @@ export {
   redisOptions,
   unavailable,
 } from './queue/redis-connection.js';
+export {
+  announceReady,
+  type ServiceDeclaration,
+  type ServiceReadyMessage,
+  type StopLog,
+  stopOnSignals,
+} from './service.js';
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';
 export type { EncodedText, InputEncoder } from './text/input-encoder.js';
-export { announceReady, type ServiceDeclaration, type ServiceReadyMessage } from './service.js';

@@ -34,3 +34,31 @@ export interface ServiceDeclaration {
 export function announceReady(message: Omit<ServiceReadyMessage, 'type'>): void {
   process.send?.({ type: 'ready', ...message });
 }
+
+/** The two log calls {@link stopOnSignals} makes (pino's signature). */
+export interface StopLog {
+  info(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/**
+ * Stops a service once on SIGTERM or SIGINT (a second signal is ignored while it drains), then exits
+ * 0, or 1 when the stop itself failed.
+ */
+export function stopOnSignals(stop: () => Promise<void>, log: StopLog, draining = 'work in flight'): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      log.info({ signal }, `stopping: finishing ${draining}`);
+      stop().then(
+        () => process.exit(0),
+        (err: Error) => {
+          log.error({ err: err.message }, 'unclean stop');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}

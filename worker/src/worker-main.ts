@@ -3,7 +3,7 @@
  * `--processes N`) a pool that runs and supervises N of them.
  */
 import { parseArgs } from 'node:util';
-import { announceReady } from '@switchboard/core';
+import { announceReady, stopOnSignals } from '@switchboard/core';
 import { pino } from 'pino';
 import { ClassifyWorker } from './classify-worker.js';
 import { workerOptionsFromEnv } from './worker-options.js';
@@ -25,24 +25,6 @@ try {
 const index = Number(process.env.SWITCHBOARD_WORKER_INDEX ?? 0);
 const log = pino({ level: options.logLevel, base: { service: 'worker', worker: index, pid: process.pid } });
 
-function onSignals(stop: () => Promise<void>): void {
-  let stopping = false;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.on(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      log.info({ signal }, 'stopping: finishing jobs in flight');
-      stop().then(
-        () => process.exit(0),
-        (err: Error) => {
-          log.error({ err: err.message }, 'unclean stop');
-          process.exit(1);
-        },
-      );
-    });
-  }
-}
-
 if (options.processes > 1) {
   const pool = new WorkerPool(
     {
@@ -52,7 +34,7 @@ if (options.processes > 1) {
     },
     log,
   );
-  onSignals(() => pool.close());
+  stopOnSignals(() => pool.close(), log, 'jobs in flight');
   const ready = await pool.start();
   log.info(
     { processes: ready.map((r) => ({ pid: r.pid, metricsPort: r.metricsPort })) },
@@ -64,7 +46,7 @@ if (options.processes > 1) {
   });
 } else {
   const worker = new ClassifyWorker(options, index, log);
-  onSignals(() => worker.close());
+  stopOnSignals(() => worker.close(), log, 'jobs in flight');
   try {
     const metricsPort = await worker.start();
     const ready: ReadyMessage = {

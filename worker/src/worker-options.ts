@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir } from '@switchboard/core';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir, optionsFromEnv } from '@switchboard/core';
 import { z } from 'zod';
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -72,18 +72,7 @@ const ENV: Record<keyof WorkerOptions, string> = {
 
 /** Reads worker options from the environment; a bad value names its variable. */
 export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerOptions {
-  const raw: Record<string, string> = {};
-  for (const [key, name] of Object.entries(ENV)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  const parsed = WorkerOptionsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path[0] as keyof WorkerOptions;
-    throw new Error(`${ENV[key] ?? key}: ${issue.message}`);
-  }
-  return parsed.data;
+  return optionsFromEnv(WorkerOptionsSchema, ENV, env);
 }
 
 /** The environment variable of each option, for docs and for passing options to child processes. */

@@ -2,7 +2,7 @@
  * Entry point of the Discord service: `node --import tsx plugins/discord/src/discord-main.ts`, or
  * started by `switchboard start` when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set.
  */
-import { announceReady } from '@switchboard/core';
+import { announceReady, stopOnSignals } from '@switchboard/core';
 import { pino } from 'pino';
 import { DiscordPlugin } from './discord-plugin.js';
 import { type DiscordSettings, discordSettingsFromEnv } from './discord-settings.js';
@@ -24,21 +24,7 @@ const log = pino({
 });
 const plugin = new DiscordPlugin(settings, log);
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing replies in flight');
-    plugin.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error({ err: err.message }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(() => plugin.close(), log, 'replies in flight');
 
 try {
   const status = await plugin.start();

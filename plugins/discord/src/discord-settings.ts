@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir } from '@switchboard/core';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir, optionsFromEnv } from '@switchboard/core';
 import { z } from 'zod';
 
 const SNOWFLAKE = /^\d{15,21}$/;
@@ -78,17 +78,5 @@ export const DISCORD_ENV: Readonly<Record<keyof DiscordSettings, string>> = {
  * variable (and never echoing the token).
  */
 export function discordSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): DiscordSettings {
-  const raw: Record<string, string> = {};
-  for (const [key, name] of Object.entries(DISCORD_ENV)) {
-    const value = env[name];
-    if (value !== undefined && value !== '') raw[key] = value;
-  }
-  const parsed = DiscordSettingsSchema.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    const key = issue.path[0] as keyof DiscordSettings;
-    const message = raw[key] === undefined ? 'is not set' : issue.message;
-    throw new Error(`${DISCORD_ENV[key] ?? String(key)} ${message}`);
-  }
-  return parsed.data;
+  return optionsFromEnv(DiscordSettingsSchema, DISCORD_ENV, env);
 }

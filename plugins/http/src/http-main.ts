@@ -3,7 +3,7 @@
  * `node --import tsx plugins/http/src/http-main.ts`). Configuration comes from the environment:
  * see plugins/http/README.md.
  */
-import { announceReady } from '@switchboard/core';
+import { announceReady, stopOnSignals } from '@switchboard/core';
 import { pino } from 'pino';
 import { type HttpOptions, httpOptionsFromEnv } from './http-options.js';
 import { HttpServer } from './http-server.js';
@@ -20,21 +20,7 @@ try {
   process.exit(2);
 }
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing requests in flight');
-    server.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error({ err: err.message }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(() => server.close(), log, 'requests in flight');
 
 try {
   const { url } = await server.start();

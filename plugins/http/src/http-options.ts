@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir } from '@switchboard/core';
+import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir, optionsFromEnv } from '@switchboard/core';
 import { z } from 'zod';
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -55,12 +55,7 @@ export const HTTP_ENV: Record<keyof HttpOptions, string> = {
 
 /** Reads the options from the environment; a bad value throws an Error naming its variable. */
 export function httpOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpOptions {
-  const raw: Record<string, string> = {};
-  for (const [key, name] of Object.entries(HTTP_ENV)) {
-    const value = env[name];
-    if (value !== undefined && value.trim() !== '') raw[key] = value.trim();
-  }
-  return parseHttpOptions(raw, (key) => HTTP_ENV[key]);
+  return optionsFromEnv(HttpOptionsSchema, HTTP_ENV, env);
 }
 
 /** Fills in defaults and checks the options given in code; a bad value throws naming the option. */

@@ -2,7 +2,7 @@
  * Entry point of the Slack service (`pnpm switchboard start` runs it when SLACK_BOT_TOKEN and a
  * signing secret or app token are set; `npm start` in this folder runs it alone).
  */
-import { announceReady } from '@switchboard/core';
+import { announceReady, stopOnSignals } from '@switchboard/core';
 import { slackConfigFromEnv } from './slack-config.js';
 import { createSlackLogger } from './slack-logger.js';
 import { SlackPlugin } from './slack-plugin.js';
@@ -17,21 +17,7 @@ try {
 const log = createSlackLogger(config.logLevel);
 const plugin = new SlackPlugin(config, log);
 
-let stopping = false;
-for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-  process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
-    log.info({ signal }, 'stopping: finishing deliveries in flight');
-    plugin.close().then(
-      () => process.exit(0),
-      (err: Error) => {
-        log.error({ err: err.message }, 'unclean stop');
-        process.exit(1);
-      },
-    );
-  });
-}
+stopOnSignals(() => plugin.close(), log, 'deliveries in flight');
 
 try {
   const info = await plugin.start();

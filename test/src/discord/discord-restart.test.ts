@@ -68,7 +68,7 @@ it('delivers every reply that finished while the plugin was down once it is back
 it('refuses to start with a bad setting and names the variable', async () => {
   const result = await PluginProcess.run(h.env({ DISCORD_APPLICATION_ID: 'my-app' }));
   expect(result.code).toBe(2);
-  expect(result.output).toContain('DISCORD_APPLICATION_ID must be the numeric application id');
+  expect(result.output).toContain('DISCORD_APPLICATION_ID: must be the numeric application id');
   const missing = await PluginProcess.run({ ...h.env(), DISCORD_TOKEN: '' });
   expect(missing.code).toBe(2);
   expect(missing.output).toContain('DISCORD_TOKEN is not set');
