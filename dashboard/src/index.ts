@@ -6,7 +6,14 @@
 export { type CredentialConfig, credentialsFromEnv, type Role } from './auth/user-config.js';
 export { type DashboardOptions, dashboardOptionsFromEnv, isLoopbackHost } from './dashboard-options.js';
 export { Dashboard, type DashboardAddress, type DashboardLog } from './dashboard-server.js';
-export { minuteSeries } from './overview/minute-series.js';
+export {
+  type BatchSizeHistogram,
+  type BatchSizeReport,
+  metricsUrl,
+  scrapeBatchSizes,
+} from './overview/batch-size-scraper.js';
+export { type BullMetrics, failureRates, minuteSeries, minuteStarts } from './overview/minute-series.js';
 export type { OverviewSnapshot, QueueStatus, Throughput } from './overview/overview-collector.js';
 export { percentiles } from './overview/percentiles.js';
-export { parsePromText } from './overview/prom-text.js';
+export { type PromSample, parsePromText } from './overview/prom-text.js';
+export type { WorkerEntry } from './overview/worker-directory.js';

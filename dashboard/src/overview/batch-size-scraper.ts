@@ -98,8 +98,12 @@ export async function scrapeBatchSizes(
           }
           return { worker: worker.id, url, ok: true };
         } catch (err) {
-          const e = err as Error;
-          const reason = e.name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : e.message;
+          const e = err as Error & { cause?: { code?: string; message?: string } };
+          // fetch says only "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND...).
+          const reason =
+            e.name === 'TimeoutError'
+              ? `no answer within ${timeoutMs} ms`
+              : (e.cause?.code ?? e.cause?.message ?? e.message);
           return { worker: worker.id, url, ok: false, error: reason };
         }
       }),
