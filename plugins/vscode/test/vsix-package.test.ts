@@ -36,9 +36,10 @@ let manifest: Manifest;
 let unpacked: string;
 
 beforeAll(async () => {
-  // The package's build script, as `pnpm build` runs it: esbuild bundle, then `vsce package`.
-  const build = spawnSync('pnpm', ['run', 'build'], { cwd: PACKAGE_DIR, encoding: 'utf8', timeout: 180_000 });
-  if (build.status !== 0) throw new Error(`pnpm run build failed:\n${build.stdout}\n${build.stderr}`);
+  // The package's build script, as `pnpm build` runs it: esbuild bundle, then `vsce package`. Run
+  // through npm, which comes with every Node, since pnpm may be reached only through npx.
+  const build = spawnSync('npm', ['run', 'build'], { cwd: PACKAGE_DIR, encoding: 'utf8', timeout: 180_000 });
+  if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
   files = await readZip(VSIX);
   manifest = JSON.parse(files.get('extension/package.json')!.toString('utf8')) as Manifest;
   unpacked = await mkdtemp(join(tmpdir(), 'switchboard-vsix-'));
