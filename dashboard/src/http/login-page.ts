@@ -22,6 +22,7 @@ export function loginPage(options: LoginPageOptions): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Log in · Switchboard dashboard</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/style.css">
 </head>
 <body class="login-body">

@@ -19,6 +19,7 @@ this loopback address is an admin. Set DASHBOARD_USERS (or DASHBOARD_ADMIN_PASSW
 <meta name="csrf-token" content="${escapeHtml(caller.csrfToken ?? '')}">
 <meta name="role" content="${caller.role}">
 <title>Overview · Switchboard dashboard</title>
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/uplot.min.css">
 <link rel="stylesheet" href="/assets/style.css">
 <script type="module" src="/assets/overview.js"></script>

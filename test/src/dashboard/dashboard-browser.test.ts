@@ -28,6 +28,8 @@ let browser: Browser;
 let admin: Page;
 
 beforeAll(async () => {
+  // First, so a machine without Chromium fails at once with the install command.
+  browser = await launchChromium();
   models = await createTestModels();
   worker = await startWorker({ redisUrl, prefix, modelsDir: models.dir });
   dashboard = new Dashboard({
@@ -42,7 +44,6 @@ beforeAll(async () => {
   });
   address = await dashboard.start();
   queue = await ClassifyQueue.connect({ redisUrl, prefix });
-  browser = await launchChromium();
 });
 
 afterAll(async () => {
@@ -89,7 +90,8 @@ describe('dashboard in a real browser', () => {
   });
 
   it('shows an admin the counts changing live as jobs are added, paused and resumed', async () => {
-    ({ page: admin } = await loginAs(browser, address.url, ADMIN.name, ADMIN.password));
+    const login = await loginAs(browser, address.url, ADMIN.name, ADMIN.password);
+    admin = login.page;
     await waitForText(admin, countCell('classify', 'completed'), '0');
     await admin.waitForSelector('[data-testid="worker-rows"] tr', { timeout: UI_TIMEOUT_MS });
     expect(await admin.locator('[data-testid="worker-rows"]').textContent()).toContain(FAST_MODEL);
@@ -130,6 +132,8 @@ describe('dashboard in a real browser', () => {
     await admin.waitForSelector(`#batch-sizes [data-model="${FAST_MODEL}"]`, { timeout: UI_TIMEOUT_MS });
     expect(await admin.textContent('#redis')).toContain('connected');
     await admin.screenshot({ path: join(ARTIFACTS_DIR, 'dashboard-overview.png'), fullPage: true });
+    // The charts and the page script run under the page's strict Content-Security-Policy.
+    expect(login.consoleErrors).toEqual([]);
   });
 
   it('opens a failed job in the job view, retries it once its model exists, and it completes', async () => {

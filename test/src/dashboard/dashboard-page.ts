@@ -19,16 +19,22 @@ export async function loginAs(
   baseUrl: string,
   user: string,
   password: string,
-): Promise<{ context: BrowserContext; page: Page }> {
+): Promise<{ context: BrowserContext; page: Page; consoleErrors: string[] }> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
+  // Script errors and Content-Security-Policy violations of the dashboard's own pages.
+  const consoleErrors: string[] = [];
+  page.on('pageerror', (err) => consoleErrors.push(err.message));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(message.text());
+  });
   await page.goto(`${baseUrl}/`);
   await page.waitForURL(/\/login/);
   await page.fill('input[name=user]', user);
   await page.fill('input[name=password]', password);
   await page.click('button[type=submit]');
   await page.waitForURL(`${baseUrl}/`);
-  return { context, page };
+  return { context, page, consoleErrors };
 }
 
 /** Waits until the element matching `selector` shows exactly `text` (the page updates itself). */
