@@ -81,7 +81,6 @@ export class ClassifyGateway {
           replyMode: 'wait',
         }),
       );
-      this.reading.added();
     }
     if (!s.wait || this.limits.waitTimeoutMs === 0) return this.accepted(id, existing?.state ?? 'waiting');
     try {
@@ -114,8 +113,8 @@ export class ClassifyGateway {
   }
 
   private async admit(): Promise<void> {
-    const depth = await this.reading.get();
-    if (depth >= this.limits.maxQueueDepth) {
+    const depth = await this.reading.admit(this.limits.maxQueueDepth);
+    if (depth !== undefined) {
       throw new HttpError(
         429,
         'queue_full',

@@ -8,6 +8,10 @@ import { freePort } from './free-port.js';
 export interface RedisServerOptions {
   /** Keep an append-only file in the data folder, so data survives a restart. Default false. */
   appendOnly?: boolean;
+  /** `appendfsync`: `always` syncs every write, so even a SIGKILL loses nothing acknowledged. Default Redis's own (`everysec`). */
+  appendFsync?: 'always' | 'everysec' | 'no';
+  /** `requirepass`: clients must authenticate (the URL then carries the password). */
+  password?: string;
 }
 
 const READY = /Ready to accept connections/;
@@ -37,9 +41,10 @@ export class RedisServer {
     return server;
   }
 
-  /** `redis://127.0.0.1:<port>`. */
+  /** `redis://127.0.0.1:<port>`, with the password when one is required. */
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    const auth = this.options.password ? `:${encodeURIComponent(this.options.password)}@` : '';
+    return `redis://${auth}127.0.0.1:${this.port}`;
   }
 
   /** True while the server process runs. */
@@ -61,6 +66,8 @@ export class RedisServer {
       '',
       '--appendonly',
       this.options.appendOnly ? 'yes' : 'no',
+      ...(this.options.appendFsync ? ['--appendfsync', this.options.appendFsync] : []),
+      ...(this.options.password ? ['--requirepass', this.options.password] : []),
       '--daemonize',
       'no',
     ];
@@ -88,8 +95,11 @@ export class RedisServer {
     });
   }
 
-  /** Stops the server (SIGTERM: it writes its append-only file first) and waits for it to exit. */
-  stop(): Promise<void> {
+  /**
+   * Stops the server and waits for it to exit: SIGTERM lets it write its append-only file first,
+   * SIGKILL is a crash (only what `appendfsync` already synced survives).
+   */
+  stop(signal: 'SIGTERM' | 'SIGKILL' = 'SIGTERM'): Promise<void> {
     const child = this.process;
     if (!child) return Promise.resolve();
     return new Promise((resolve) => {
@@ -97,7 +107,7 @@ export class RedisServer {
         this.process = undefined;
         resolve();
       });
-      child.kill('SIGTERM');
+      child.kill(signal);
     });
   }
 

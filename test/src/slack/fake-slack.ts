@@ -13,7 +13,7 @@ export interface RecordedCall {
   readonly headers: IncomingHttpHeaders;
   /** When it arrived (ms since the epoch). */
   readonly at: number;
-  /** The status the fake answered with. */
+  /** The status the fake answered with; 0 while the request is held (see {@link FakeSlack.hold}). */
   readonly status: number;
 }
 
@@ -48,6 +48,8 @@ export class FakeSlack {
   private readonly events = new EventEmitter();
   private readonly scripts = new Map<string, ScriptedReply[]>();
   private ts = 1_700_000_000;
+  private holding: ((route: string) => boolean) | undefined;
+  private readonly held: Array<() => void> = [];
 
   private constructor(
     private readonly server: Server,
@@ -83,6 +85,21 @@ export class FakeSlack {
   /** The next replies of a Web API method or of `response/<id>`, used once each in order. */
   script(route: string, ...replies: ScriptedReply[]): void {
     this.scripts.set(route, [...(this.scripts.get(route) ?? []), ...replies]);
+  }
+
+  /**
+   * Leaves requests to matching routes (`response/<id>`, `chat.postMessage`) unanswered, as a
+   * Slack that has taken a request but not replied yet: the call is recorded at once with status 0.
+   * For tests that kill a plugin while its posts are in flight.
+   */
+  hold(match: (route: string) => boolean): void {
+    this.holding = match;
+  }
+
+  /** Stops holding and answers the held requests (whose clients may be gone by now). */
+  release(): void {
+    this.holding = undefined;
+    for (const answer of this.held.splice(0)) answer();
   }
 
   /** Calls recorded so far that match. */
@@ -132,6 +149,22 @@ export class FakeSlack {
     const route = api ? api[1]! : response ? `response/${response[1]}` : undefined;
     if (!route) {
       res.writeHead(404).end('not_found');
+      return;
+    }
+    if (this.holding?.(route)) {
+      const call: RecordedCall = {
+        kind: api ? 'api' : 'response_url',
+        name: api ? api[1]! : response![1]!,
+        body: parseBody(raw, headers['content-type']),
+        headers,
+        at: Date.now(),
+        status: 0,
+      };
+      this.calls.push(call);
+      this.held.push(() => {
+        if (!res.destroyed) res.writeHead(200, { 'content-type': 'application/json' }).end('ok');
+      });
+      this.events.emit('call', call);
       return;
     }
     const scripted = this.scripts.get(route)?.shift();
