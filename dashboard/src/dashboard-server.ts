@@ -15,6 +15,22 @@ import { jobBoard } from './job-board.js';
 import { OverviewCollector } from './overview/overview-collector.js';
 import { QueueRegistry } from './overview/queue-registry.js';
 
+/** How long start() waits for Redis before serving anyway. */
+const REDIS_GRACE_MS = 2_000;
+
+function waitForReady(redis: Redis, ms: number): Promise<void> {
+  if (redis.status === 'ready') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      redis.off('ready', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    redis.once('ready', done);
+  });
+}
+
 /** Where a started dashboard listens. */
 export interface DashboardAddress {
   readonly host: string;
@@ -67,6 +83,9 @@ export class Dashboard {
     // ioredis reports each failed reconnect as an event; the page shows the connection state instead.
     redis.on('error', () => {});
     this.redis = redis;
+    // A moment for the connection, so the first page does not say "not connected" for nothing;
+    // a Redis that is down does not stop the start (the page says so and recovers by itself).
+    await waitForReady(redis, REDIS_GRACE_MS);
     const registry = new QueueRegistry(redis, o.prefix);
     this.registry = registry;
     const collector = new OverviewCollector(redis, o.redisUrl, registry, { sampleSize: o.latencySample });

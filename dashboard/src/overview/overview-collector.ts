@@ -62,6 +62,8 @@ export interface OverviewCollectorOptions {
   readonly maxAgeMs?: number;
   /** Workers' `/metrics` are read at most this often. Default 5,000 ms. */
   readonly scrapeEveryMs?: number;
+  /** Worker heartbeats are read at most this often (they beat every 5 s). Default 3,000 ms. */
+  readonly workersEveryMs?: number;
   /** New delivery queues are looked for at most this often. Default 10,000 ms. */
   readonly discoverEveryMs?: number;
 }
@@ -79,6 +81,8 @@ export class OverviewCollector {
   private readonly maxAgeMs: number;
   private readonly scrapeEveryMs: number;
   private readonly discoverEveryMs: number;
+  private readonly workersEveryMs: number;
+  private heartbeats: { at: number; workers: Promise<WorkerEntry[]> } | undefined;
   private current: { at: number; snapshot: Promise<OverviewSnapshot> } | undefined;
   private scraped: { at: number; report: Promise<BatchSizeReport> } | undefined;
   private discoveredAt = 0;
@@ -94,6 +98,7 @@ export class OverviewCollector {
     this.maxAgeMs = options.maxAgeMs ?? 1_000;
     this.scrapeEveryMs = options.scrapeEveryMs ?? 5_000;
     this.discoverEveryMs = options.discoverEveryMs ?? 10_000;
+    this.workersEveryMs = options.workersEveryMs ?? 3_000;
   }
 
   /** The latest snapshot, rebuilt when older than `maxAgeMs`. */
@@ -137,7 +142,7 @@ export class OverviewCollector {
         const { completed, failed } = await this.recent.read();
         return { ...jobStatistics(completed, failed), sampleSize: this.recent.sampleSize };
       }),
-      attempt('worker heartbeats', () => listWorkers(this.redis, this.registry.prefix)),
+      attempt('worker heartbeats', () => this.workers(now)),
       attempt('Redis INFO', () => this.redis.info()),
     ]);
     const batchSizes = workers ? await attempt('worker metrics', () => this.batchSizes(workers, now)) : null;
@@ -219,6 +224,18 @@ export class OverviewCollector {
       failed: f,
       failureRate: failureRates(c, f),
     };
+  }
+
+  // Heartbeat keys are found by SCAN, which walks the whole keyspace: not every second.
+  private workers(now: number): Promise<WorkerEntry[]> {
+    if (!this.heartbeats || now - this.heartbeats.at >= this.workersEveryMs) {
+      const workers = listWorkers(this.redis, this.registry.prefix);
+      this.heartbeats = { at: now, workers };
+      workers.catch(() => {
+        if (this.heartbeats?.workers === workers) this.heartbeats = undefined;
+      });
+    }
+    return this.heartbeats.workers;
   }
 
   private batchSizes(workers: readonly WorkerEntry[], now: number): Promise<BatchSizeReport> {

@@ -15,7 +15,7 @@ export async function findDeliveryQueues(redis: Redis, prefix: string): Promise<
   const names = new Set<string>();
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1_000);
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 10_000);
     cursor = next;
     for (const key of keys) {
       const name = key.slice(prefix.length + 1, -':meta'.length);

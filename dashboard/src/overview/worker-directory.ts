@@ -44,7 +44,7 @@ export async function listWorkers(redis: Redis, prefix: string): Promise<WorkerE
       'MATCH',
       `${escapeGlob(prefix)}:workers:*`,
       'COUNT',
-      1_000,
+      10_000,
     );
     cursor = next;
     keys.push(...found);
