@@ -133,13 +133,19 @@ export class ClassifyQueue {
 
   /** Looks a job up by id; `undefined` when no such job is kept. */
   async getJob(id: string): Promise<JobView | undefined> {
-    const job = await this.fetch(id);
+    let job = await this.fetch(id);
     if (!job) return undefined;
     let state: string;
     try {
       state = await job.getState();
     } catch (err) {
       throw this.mapError(err);
+    }
+    // The job hash was read before its state: a job that finished in between has no result in our
+    // copy yet, so read it again (a finished job's hash no longer changes).
+    if ((state === 'completed' || state === 'failed') && !job.finishedOn) {
+      job = await this.fetch(id);
+      if (!job) return undefined;
     }
     const known: JobState[] = ['waiting', 'active', 'delayed', 'completed', 'failed'];
     const view: JobView = {
