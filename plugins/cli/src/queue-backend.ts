@@ -6,9 +6,9 @@ import {
   MAX_TEXTS_PER_REQUEST,
   type ModelCatalog,
   newClassifyRequest,
-  type TextClassification,
 } from '@switchboard/core';
 import type { ClassifiedBatch, ClassifyBackend } from './classify-backend.js';
+import { classifyInChunks } from './classify-in-chunks.js';
 
 /** Jobs one CLI call keeps in flight, so that workers can batch them together. */
 const IN_FLIGHT = 8;
@@ -35,35 +35,20 @@ export class QueueBackend implements ClassifyBackend {
     });
   }
 
-  async classify(texts: readonly string[]): Promise<ClassifiedBatch> {
+  classify(texts: readonly string[]): Promise<ClassifiedBatch> {
     const queue = this.queue;
     if (!queue) throw new Error('QueueBackend.check() must run before classify()');
-    const chunks: string[][] = [];
-    for (let i = 0; i < texts.length; i += MAX_TEXTS_PER_REQUEST)
-      chunks.push(texts.slice(i, i + MAX_TEXTS_PER_REQUEST));
-    const answers: { version: string; results: TextClassification[] }[] = new Array(chunks.length);
-    let next = 0;
     const requester = { id: `${process.env.USER ?? 'cli'}@${process.pid}` };
-    const lane = async () => {
-      while (next < chunks.length) {
-        const index = next++;
-        const request = newClassifyRequest({
-          id: `cli-${randomUUID().replaceAll('-', '')}`,
-          model: this.model,
-          texts: chunks[index]!,
-          channel: 'cli',
-          requester,
-        });
-        const result = await queue.enqueueAndWait(request, this.timeoutMs);
-        answers[index] = { version: result.version, results: result.results };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, chunks.length) }, lane));
-    return {
-      model: this.model,
-      version: answers[0]?.version ?? '',
-      results: answers.flatMap((a) => a.results),
-    };
+    return classifyInChunks(this.model, texts, MAX_TEXTS_PER_REQUEST, IN_FLIGHT, async (chunk) => {
+      const request = newClassifyRequest({
+        id: `cli-${randomUUID().replaceAll('-', '')}`,
+        model: this.model,
+        texts: chunk,
+        channel: 'cli',
+        requester,
+      });
+      return queue.enqueueAndWait(request, this.timeoutMs);
+    });
   }
 
   async close(): Promise<void> {

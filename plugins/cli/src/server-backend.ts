@@ -8,8 +8,9 @@ import {
   TimeoutError,
   UnavailableError,
 } from '@switchboard/client';
-import { InputError, SwitchboardError, type TextClassification, UnknownModelError } from '@switchboard/core';
+import { InputError, SwitchboardError, UnknownModelError } from '@switchboard/core';
 import type { ClassifiedBatch, ClassifyBackend } from './classify-backend.js';
+import { classifyInChunks } from './classify-in-chunks.js';
 
 /** Texts per HTTP request: the server's limit. */
 const TEXTS_PER_REQUEST = 64;
@@ -89,25 +90,10 @@ export class ServerBackend implements ClassifyBackend {
     if (!names.includes(this.model)) throw new UnknownModelError(this.model, names);
   }
 
-  async classify(texts: readonly string[]): Promise<ClassifiedBatch> {
-    const chunks: string[][] = [];
-    for (let i = 0; i < texts.length; i += TEXTS_PER_REQUEST)
-      chunks.push(texts.slice(i, i + TEXTS_PER_REQUEST));
-    const answers: { version: string; results: readonly TextClassification[] }[] = new Array(chunks.length);
-    let next = 0;
-    const lane = async () => {
-      while (next < chunks.length) {
-        const index = next++;
-        const res = await this.call(() => this.client.classify(chunks[index]!, { model: this.model }));
-        answers[index] = { version: res.version, results: res.results };
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, chunks.length) }, lane));
-    return {
-      model: this.model,
-      version: answers[0]?.version ?? '',
-      results: answers.flatMap((a) => a.results),
-    };
+  classify(texts: readonly string[]): Promise<ClassifiedBatch> {
+    return classifyInChunks(this.model, texts, TEXTS_PER_REQUEST, IN_FLIGHT, (chunk) =>
+      this.call(() => this.client.classify(chunk, { model: this.model })),
+    );
   }
 
   async close(): Promise<void> {
