@@ -13,6 +13,15 @@ const REQUEST_ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const CHANNEL = /^[a-z][a-z0-9-]{0,31}$/;
 const MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
 
+// Validation must refuse, never throw: JSON.stringify throws on BigInt and circular references.
+function jsonLength(value: unknown): number | undefined {
+  try {
+    return JSON.stringify(value)?.length;
+  } catch {
+    return undefined;
+  }
+}
+
 /** One text to classify: non-blank and at most {@link MAX_TEXT_CHARS} characters. */
 export const TextSchema = z
   .string()
@@ -40,8 +49,9 @@ export const ClassifyRequestSchema = z.object({
   replyMode: z.enum(['deliver', 'wait']),
   replyTo: z
     .record(z.string(), z.unknown())
+    .refine((r) => jsonLength(r) !== undefined, 'must be plain JSON (no BigInt, no circular references)')
     .refine(
-      (r) => JSON.stringify(r).length <= MAX_REPLY_TARGET_BYTES,
+      (r) => (jsonLength(r) ?? 0) <= MAX_REPLY_TARGET_BYTES,
       `is larger than ${MAX_REPLY_TARGET_BYTES} bytes`,
     ),
   createdAt: z.number().int().nonnegative(),

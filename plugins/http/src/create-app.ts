@@ -47,6 +47,7 @@ function fromHttpException(err: HTTPException, bodyLimitBytes: number): HttpErro
       413,
       'payload_too_large',
       `The request body is larger than ${bodyLimitBytes} bytes.`,
+      { Connection: 'close' },
     );
   }
   if (err.status === 415 || /content-type/i.test(err.message)) {
@@ -95,10 +96,14 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   const sizeLimit = bodyLimit({
     maxSize: options.bodyLimitBytes,
     onError: () => {
+      // The refusal comes before the body is read. Without "Connection: close" the client would
+      // send its next request on this connection while the server is still discarding the rest of
+      // the body, and that request would be lost with the connection ("other side closed").
       throw new HttpError(
         413,
         'payload_too_large',
         `The request body is larger than ${options.bodyLimitBytes} bytes.`,
+        { Connection: 'close' },
       );
     },
   });
