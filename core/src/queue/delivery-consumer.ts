@@ -79,6 +79,10 @@ export class DeliveryConsumer {
         connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
         prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
         concurrency: options.concurrency ?? 4,
+        // A post takes milliseconds: a short lock lets a restarted plugin take over the deliveries a
+        // crashed one held within ~15 s instead of BullMQ's default of a minute.
+        lockDuration: 10_000,
+        stalledInterval: 5_000,
         // BullMQ only honours rateLimit() (RetryLaterError) when the worker has a limiter: without
         // one, a fetch already waiting takes the job straight back. This one never limits by itself.
         limiter: { max: 1_000_000, duration: 1_000 },
