@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ServiceReadyMessage } from '@switchboard/core';
+import { isRunning, signalChild, stopChild } from './child-control.js';
 import { REPO_ROOT, WORKER_ENTRY } from './worker-process.js';
 
 const entry = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
@@ -107,23 +108,16 @@ export class ServiceProcess {
 
   /** True until the process has exited. */
   get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
   /** Sends `signal` (if it still runs) and waits for the exit. */
   async kill(signal: NodeJS.Signals): Promise<ServiceExit> {
-    if (this.running) this.child.kill(signal);
-    return this.exited;
+    return signalChild(this.child, this.exited, signal);
   }
 
   /** SIGTERM, then SIGKILL if it has not exited after `graceMs`. */
   async stop(graceMs = 15_000): Promise<ServiceExit> {
-    if (!this.running) return this.exited;
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    try {
-      return await this.kill('SIGTERM');
-    } finally {
-      clearTimeout(timer);
-    }
+    return stopChild(this.child, this.exited, graceMs);
   }
 }

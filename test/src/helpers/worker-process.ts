@@ -1,6 +1,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ReadyMessage } from '@switchboard/worker';
+import { isRunning, signalChild, stopChild } from './child-control.js';
 
 /** The repository root: worker processes run from there so that `--import tsx` resolves. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -109,24 +110,17 @@ export class WorkerProcess {
 
   /** True until the process has exited. */
   get running(): boolean {
-    return this.child.exitCode === null && this.child.signalCode === null;
+    return isRunning(this.child);
   }
 
   /** Sends a signal and waits for the process to exit. */
   async kill(signal: NodeJS.Signals): Promise<WorkerExit> {
-    if (this.running) this.child.kill(signal);
-    return this.exited;
+    return signalChild(this.child, this.exited, signal);
   }
 
   /** Stops the process gracefully if it still runs (SIGKILL when it does not stop in `graceMs`). */
   async stop(graceMs = 15_000): Promise<WorkerExit> {
-    if (!this.running) return this.exited;
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    try {
-      return await this.kill('SIGTERM');
-    } finally {
-      clearTimeout(timer);
-    }
+    return stopChild(this.child, this.exited, graceMs);
   }
 }
 

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cueLabel } from '../helpers/cue-model.js';
 import { freePort } from '../helpers/free-port.js';
+import { type CliRun, runCli } from '../helpers/run-cli.js';
 import { FAST_MODEL } from '../helpers/test-models.js';
-import { REPO_ROOT } from '../helpers/worker-process.js';
 import { type Api, type Backend, KEYS, startApi, startBackend } from './http-stack.js';
 
 let backend: Backend;
@@ -19,36 +18,9 @@ afterAll(async () => {
   await backend?.close();
 });
 
-interface Run {
-  status: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the real CLI without blocking this process, which serves the API the CLI talks to. */
-function cli(args: string[], env: Record<string, string | undefined> = {}, input = ''): Promise<Run> {
-  const childEnv: NodeJS.ProcessEnv = { ...process.env, SWITCHBOARD_API_KEY: undefined, ...env };
-  for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'plugins/cli/src/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: childEnv,
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdin.end(input);
-  const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  return new Promise((resolve) => {
-    child.once('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+/** The real CLI, with no API key from the surrounding environment. */
+function cli(args: string[], env: Record<string, string | undefined> = {}, input = ''): Promise<CliRun> {
+  return runCli(args, { SWITCHBOARD_API_KEY: undefined, ...env }, input);
 }
 
 describe('switchboard classify --server', () => {

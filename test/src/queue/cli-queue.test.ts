@@ -1,9 +1,9 @@
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cueLabel } from '../helpers/cue-model.js';
 import { deletePrefixKeys, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-keys.js';
+import { runCli } from '../helpers/run-cli.js';
 import { createTestModels, FAST_MODEL, type TestModels } from '../helpers/test-models.js';
-import { REPO_ROOT, startWorker, type WorkerProcess } from '../helpers/worker-process.js';
+import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
 
 // `switchboard classify --queue` takes the same path as every channel: CLI → Redis → worker process.
 
@@ -23,28 +23,12 @@ afterAll(async () => {
 });
 
 function cli(args: string[], input: string, env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'plugins/cli/src/main.ts', ...args], {
-    cwd: REPO_ROOT,
-    env: {
-      ...process.env,
-      REDIS_URL: SHARED_REDIS_URL,
-      SWITCHBOARD_QUEUE_PREFIX: prefix,
-      SWITCHBOARD_MODELS: models.dir,
-      ...env,
-    },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d: Buffer) => {
-    stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    stderr += d.toString();
-  });
-  child.stdin.end(input);
-  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code) => resolve({ code, stdout, stderr })),
-  );
+  const base = {
+    REDIS_URL: SHARED_REDIS_URL,
+    SWITCHBOARD_QUEUE_PREFIX: prefix,
+    SWITCHBOARD_MODELS: models.dir,
+  };
+  return runCli(args, { ...base, ...env }, input);
 }
 
 it('classifies stdin through the queue, more texts than one job holds, in input order', async () => {
@@ -53,7 +37,7 @@ it('classifies stdin through the queue, more texts than one job holds, in input 
   );
   const run = await cli(['classify', '--queue', '--json', '--model', FAST_MODEL], `${texts.join('\n')}\n`);
   expect(run.stderr).toBe('');
-  expect(run.code).toBe(0);
+  expect(run.status).toBe(0);
   const lines = run.stdout
     .trim()
     .split('\n')
@@ -66,12 +50,12 @@ it('exits 4 with a plain message when Redis is unreachable', async () => {
   const run = await cli(['classify', '--queue', '--model', FAST_MODEL, 'sunny'], '', {
     REDIS_URL: 'redis://127.0.0.1:1',
   });
-  expect(run.code).toBe(4);
+  expect(run.status).toBe(4);
   expect(run.stderr).toContain('temporarily unavailable');
 });
 
 it('exits 2 for an unknown model before anything is enqueued', async () => {
   const run = await cli(['classify', '--queue', '--model', 'nope', 'sunny'], '');
-  expect(run.code).toBe(2);
+  expect(run.status).toBe(2);
   expect(run.stderr).toContain('Unknown model "nope"');
 });
