@@ -62,7 +62,7 @@ const SHORT_TEXT_IDS: readonly [number, number] = [10, 30];
 export const perfBench: Bench = {
   name: 'perf',
   description:
-    'raw onnxruntime vs queue (batching on/off) vs HTTP API, for the default and a transformer-sized model: saturation texts/s, Poisson p50/p95/p99 at 25/50/90% load, idle p50, worker RSS (--model NAME_OR_PATH, --quick, --skip-transformer, --transformer-only, --variants "VAR=V,...;...", --callers, --redis; worker env vars apply)',
+    'raw onnxruntime vs queue (batching on/off) vs HTTP API, for the default and a transformer-sized model: saturation texts/s, Poisson p50/p95/p99 at 25/50/90% load, idle p50, worker RSS (--model NAME_OR_PATH, --quick, --skip-transformer, --transformer-only, --variants "VAR=V,...;...", --rounds, --callers, --redis; worker env vars apply)',
   options: {
     model: { type: 'string', default: 'sentiment' },
     data: { type: 'string', default: 'sentiment' },
@@ -71,6 +71,7 @@ export const perfBench: Bench = {
     'skip-transformer': { type: 'boolean', default: false },
     'transformer-only': { type: 'boolean', default: false },
     variants: { type: 'string', default: '' },
+    rounds: { type: 'string' },
     callers: { type: 'string', default: '128' },
   },
   run: runPerfBench,
@@ -78,7 +79,11 @@ export const perfBench: Bench = {
 
 async function runPerfBench(args: BenchArgs): Promise<void> {
   const started = performance.now();
-  const timing = args.quick ? QUICK : FULL;
+  const base = args.quick ? QUICK : FULL;
+  const rounds = args.rounds === undefined ? base.rounds : Number(args.rounds);
+  if (!Number.isInteger(rounds) || rounds < 1)
+    throw new Error(`--rounds must be a positive integer, got ${args.rounds}`);
+  const timing: PerfTiming = { ...base, rounds };
   const callers = Number(args.callers);
   if (!Number.isInteger(callers) || callers < 1)
     throw new Error(`--callers must be a positive integer, got ${args.callers}`);

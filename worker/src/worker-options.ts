@@ -24,10 +24,14 @@ export const WorkerOptionsSchema = z.object({
     ),
   /** `WORKER_PROCESSES`: processes started by `switchboard worker`. */
   processes: int(1).default(availableParallelism()),
-  /** `WORKER_CONCURRENCY`: jobs one process holds at once (they wait in the batcher). */
-  concurrency: int(1).default(64),
-  /** `BATCH_MAX_SIZE` */
-  maxBatch: int(1).default(32),
+  /**
+   * `WORKER_CONCURRENCY`: jobs one process holds at once (they wait in the batcher). 16 rather than
+   * more: more held jobs make bigger, more padded batches, which on CPU cost more per text and are
+   * no faster (figures in docs/performance.md).
+   */
+  concurrency: int(1).default(16),
+  /** `BATCH_MAX_SIZE`: most texts in one run; on CPU, onnxruntime gains little past 8–16. */
+  maxBatch: int(1).default(16),
   /** `BATCH_MAX_TOKENS`: padded tokens per run. */
   maxTokens: int(1).default(16_384),
   /** `BATCH_MAX_WAIT_MS` */
