@@ -1,5 +1,4 @@
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -14,7 +13,7 @@ import type { Bench, BenchArgs } from './bench.js';
 import { loadBenchTexts } from './bench-texts.js';
 import { formatNumber, markdownTable } from './markdown-table.js';
 import { Progress } from './progress.js';
-import { writeResults } from './results-file.js';
+import { machineInfo, writeResults } from './results-file.js';
 import { mean, percentile } from './stats.js';
 
 /** Batch sizes measured; each is one onnxruntime run per `classify` call. */
@@ -107,14 +106,7 @@ async function runInferenceBench(args: BenchArgs): Promise<void> {
     const results = {
       bench: 'inference',
       date: new Date().toISOString(),
-      machine: {
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        // Other work on the machine moves these figures; the load says how much there was.
-        loadAverage1m: os.loadavg()[0]!,
-      },
+      machine: machineInfo(),
       model: {
         name: manifest.name,
         dir: manifest.dir,

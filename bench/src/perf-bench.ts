@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -23,7 +22,7 @@ import { perfReport, type RunContext } from './perf-report.js';
 import { type ModelFigures, ratiosOf, targetsOf } from './perf-results.js';
 import { Progress } from './progress.js';
 import { type RawLayout, RawPool, rawSweep } from './raw-ort-sweep.js';
-import { writeResults } from './results-file.js';
+import { cpuModel, writeResults } from './results-file.js';
 
 const FULL: PerfTiming = {
   rawBatches: [1, 2, 4, 8, 16, 32, 64],
@@ -307,16 +306,6 @@ async function checkRedis(redisUrl: string): Promise<void> {
       `${err.message} The perf bench needs Redis: start one (redis-server) or pass --redis redis://HOST:PORT.`,
     );
   }
-}
-
-function cpuModel(): string {
-  try {
-    const line = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (line) return line[1]!.trim();
-  } catch {
-    // Not Linux: fall back to what Node reports.
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
 }
 
 /** Samples the 1-minute load average every 2 s: how busy the shared machine was during the run. */

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import os from 'node:os';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import {
   CLASSIFY_QUEUE,
@@ -19,7 +18,7 @@ import { loadBenchTexts, REPO_ROOT } from './bench-texts.js';
 import { formatNumber, markdownTable } from './markdown-table.js';
 import { Progress } from './progress.js';
 import { driveJobs, type LoadRun } from './queue-load.js';
-import { writeResults } from './results-file.js';
+import { machineInfo, writeResults } from './results-file.js';
 import { ServiceProcess } from './service-process.js';
 import { writeStandInModel } from './stand-in-model.js';
 import { percentile } from './stats.js';
@@ -126,13 +125,7 @@ async function runQueueBench(args: BenchArgs): Promise<void> {
   const results = {
     bench: 'queue',
     date: new Date().toISOString(),
-    machine: {
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      loadAverage1m: os.loadavg()[0]!,
-    },
+    machine: machineInfo(),
     redis: redactRedisUrl(redisUrl),
     model: { name: model.name, version: model.version, standIn: model.standIn, note: model.note },
     texts: { source, count: texts.length, textsPerJob: 1 },
