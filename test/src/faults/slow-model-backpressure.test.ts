@@ -77,6 +77,9 @@ interface Outcome {
   readonly body: { error?: unknown; code?: unknown };
 }
 
+/** When the API last refused a request at its depth limit: the queue was full then, as the API sees it. */
+let lastRefusalAt = Number.NEGATIVE_INFINITY;
+
 async function classify(text: string): Promise<Outcome> {
   const started = performance.now();
   const res = await fetch(`${api.url}/v1/classify`, {
@@ -86,6 +89,7 @@ async function classify(text: string): Promise<Outcome> {
     signal: AbortSignal.timeout(30_000),
   });
   const body = (await res.json()) as Outcome['body'];
+  if (res.status === 429) lastRefusalAt = performance.now();
   return {
     status: res.status,
     ms: performance.now() - started,
@@ -101,7 +105,7 @@ it('answers 429 with Retry-After at its depth limit, keeps accepted latency boun
 }, async () => {
   const outcomes: Promise<Outcome>[] = [];
   const depths: number[] = [];
-  const slackAcks: { ms: number; text: string; depthBefore: number }[] = [];
+  const slackAcks: { ms: number; text: string; depthBefore: number; atLimit: boolean }[] = [];
   const started = performance.now();
   let sampling = true;
   const sampler = (async () => {
@@ -125,13 +129,17 @@ it('answers 429 with Retry-After at its depth limit, keeps accepted latency boun
 
   // Meanwhile, with the queue full, people on Slack are still answered within Slack's deadline.
   while (generating && slackAcks.length < 5) {
-    // Wait for the queue to be at its limit (briefly: the load generator stops after a while).
+    // Wait for the queue to be at its limit (briefly: the load generator stops after a while). The
+    // limit is reached when Redis shows it or when the API has just refused a request for it: a
+    // depth sample can miss the moment, as jobs flip from waiting to done within milliseconds.
     const full = Date.now() + 1_500;
+    const atLimit = (depth: number) => depth >= MAX_DEPTH || performance.now() - lastRefusalAt < 300;
     let depthBefore = await queue.depth();
-    while (depthBefore < MAX_DEPTH && Date.now() < full) {
+    while (!atLimit(depthBefore) && Date.now() < full) {
       await pause(20);
       depthBefore = await queue.depth();
     }
+    const limited = atLimit(depthBefore);
     const body = commandBody({ text: 'sunny', response_url: fake.responseUrl(slackId('r')) }).body;
     const t0 = performance.now();
     const ack = await within(
@@ -139,7 +147,12 @@ it('answers 429 with Retry-After at its depth limit, keeps accepted latency boun
       SLACK_ACK_DEADLINE_MS,
       'the Slack acknowledgement while the queue is full',
     );
-    slackAcks.push({ ms: performance.now() - t0, text: String(ack.json?.text), depthBefore });
+    slackAcks.push({
+      ms: performance.now() - t0,
+      text: String(ack.json?.text),
+      depthBefore,
+      atLimit: limited,
+    });
     await pause(200);
   }
 
@@ -182,5 +195,5 @@ it('answers 429 with Retry-After at its depth limit, keeps accepted latency boun
 
   expect(slackAcks.length).toBeGreaterThanOrEqual(3);
   expect(slackAcks.every((a) => a.text.includes('Classifying'))).toBe(true);
-  expect(slackAcks.filter((a) => a.depthBefore >= MAX_DEPTH).length).toBeGreaterThan(0);
+  expect(slackAcks.filter((a) => a.atLimit).length).toBeGreaterThan(0);
 });
