@@ -1,6 +1,7 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../src/format-bytes.js';
 import { runCli } from './run-cli.js';
@@ -8,25 +9,13 @@ import { buildTestRepository } from './test-model-repository.js';
 
 let root: string;
 let models: string;
-let probe: string;
+/** Reports whether onnxruntime was loaded (see scripts/testing/ort-load-probe.mjs). */
+const probe = fileURLToPath(new URL('../../../scripts/testing/ort-load-probe.mjs', import.meta.url));
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'switchboard-cli-models-'));
   models = join(root, 'models');
   await buildTestRepository(models);
-  // Preloaded into the CLI process: reports at exit whether onnxruntime-node (CommonJS, so it lands
-  // in require.cache even when imported from ESM) was loaded.
-  probe = join(root, 'ort-probe.mjs');
-  await writeFile(
-    probe,
-    `import { createRequire } from 'node:module';
-const cache = createRequire(import.meta.url).cache;
-process.on('exit', () => {
-  const loaded = Object.keys(cache).some((k) => k.includes('onnxruntime-node'));
-  process.stderr.write('onnxruntime loaded: ' + loaded + '\\n');
-});
-`,
-  );
 });
 
 afterAll(async () => {

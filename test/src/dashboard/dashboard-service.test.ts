@@ -1,5 +1,5 @@
 import { fork } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ServiceReadyMessage } from '@switchboard/core';
@@ -10,23 +10,11 @@ import { REPO_ROOT } from '../helpers/worker-process.js';
 const ENTRY = join(REPO_ROOT, 'dashboard/src/dashboard-main.ts');
 const prefix = uniquePrefix('dash-svc');
 let dir: string;
-let probe: string;
+/** Reports whether onnxruntime was loaded (see scripts/testing/ort-load-probe.mjs). */
+const probe = join(REPO_ROOT, 'scripts/testing/ort-load-probe.mjs');
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchboard-dashboard-'));
-  // Preloaded into the dashboard process: reports at exit whether onnxruntime-node (CommonJS, so it
-  // lands in require.cache even when imported from ESM) was ever loaded.
-  probe = join(dir, 'ort-probe.mjs');
-  await writeFile(
-    probe,
-    `import { createRequire } from 'node:module';
-const cache = createRequire(import.meta.url).cache;
-process.on('exit', () => {
-  const loaded = Object.keys(cache).some((k) => k.includes('onnxruntime-node'));
-  process.stderr.write('onnxruntime loaded: ' + loaded + '\\n');
-});
-`,
-  );
 });
 
 afterAll(async () => {
