@@ -11,7 +11,7 @@ import {
   connectionFromUrl,
   redisOptions,
 } from '@switchboard/core';
-import { workerOptionsFromEnv } from '@switchboard/worker';
+import { AUTO_CONCURRENCY, workerOptionsFromEnv } from '@switchboard/worker';
 import { MetricsTime, Worker } from 'bullmq';
 
 const options = workerOptionsFromEnv();
@@ -34,7 +34,8 @@ const worker = new Worker(
   {
     connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
     prefix: options.prefix,
-    concurrency: options.concurrency,
+    // As many jobs at once as the real workers hold when their model batches well (the default model).
+    concurrency: options.concurrency === 'auto' ? AUTO_CONCURRENCY : options.concurrency,
     lockDuration: options.lockMs,
     stalledInterval: options.stalledIntervalMs,
     metrics: { maxDataPoints: MetricsTime.ONE_WEEK },

@@ -16,6 +16,7 @@ import { Queue } from 'bullmq';
 import type { Bench, BenchArgs } from './bench.js';
 import { loadBenchTexts, REPO_ROOT } from './bench-texts.js';
 import { formatNumber, markdownTable } from './markdown-table.js';
+import { waitLabel } from './perf-model-run.js';
 import { Progress } from './progress.js';
 import { driveJobs, type LoadRun } from './queue-load.js';
 import { machineInfo, writeResults } from './results-file.js';
@@ -86,7 +87,7 @@ async function runQueueBench(args: BenchArgs): Promise<void> {
     { key: 'noop', label: 'BullMQ, no-op processor', entry: NOOP_ENTRY, env: {} },
     {
       key: 'batching-on',
-      label: `pipeline, batching on (max ${defaults.maxBatch}, wait ${defaults.maxWaitMs} ms)`,
+      label: `pipeline, batching on (max ${defaults.maxBatch}, ${waitLabel(defaults.maxWaitMs)})`,
       entry: WORKER_ENTRY,
       env: modelEnv,
     },
@@ -306,7 +307,12 @@ function positiveInt(value: unknown, flag: string): number {
 
 function report(r: {
   model: { name: string; version: string; note: string; standIn: boolean };
-  settings: { jobsPerCase: number; inFlight: number; latencyJobs: number; workerConcurrency: number };
+  settings: {
+    jobsPerCase: number;
+    inFlight: number;
+    latencyJobs: number;
+    workerConcurrency: number | 'auto';
+  };
   machine: { cpus: number; node: string; loadAverage1m: number };
   cases: readonly CaseFigures[];
 }): string {

@@ -5,20 +5,27 @@ import {
   CONTRACT_VERSION,
   type DeliveryPublisher,
   describeIssue,
+  type EncodedText,
   encodeFailure,
   ModelLoadError,
+  type ModelManifest,
   SwitchboardError,
   UnknownModelError,
 } from '@switchboard/core';
-import type { OnnxClassifier } from '@switchboard/core/inference';
 import { type Job, UnrecoverableError } from 'bullmq';
 import type { MicroBatcher } from './micro-batcher.js';
 import type { WorkerMetrics } from './worker-metrics.js';
 
+/** What the processor needs of a loaded model. */
+export interface EncodingModel {
+  readonly manifest: ModelManifest;
+  encode(texts: readonly string[]): EncodedText[];
+}
+
 /** What the processor needs from its worker: narrow, so tests can hand in real parts one by one. */
 export interface ProcessorContext {
-  /** The classifier of a model (loads on first use). */
-  classifier(model: string): Promise<OnnxClassifier>;
+  /** A model (loads on first use). */
+  classifier(model: string): Promise<EncodingModel>;
   /** The batcher of a model. */
   batcher(model: string): MicroBatcher;
   readonly deliveries: DeliveryPublisher;

@@ -1,22 +1,28 @@
 import { hostname } from 'node:os';
 import { CLASSIFY_QUEUE, connectionFromUrl, DeliveryPublisher, redisOptions } from '@switchboard/core';
-import { ModelRepository, type OnnxClassifier } from '@switchboard/core/inference';
 import { MetricsTime, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import {
+  type AutoBatching,
+  type BatchingProfile,
+  profileBatching,
+  resolveAutoBatching,
+} from './batching-profile.js';
 import { processClassifyJob } from './classify-processor.js';
 import { HealthServer } from './health-server.js';
 import { MicroBatcher } from './micro-batcher.js';
+import { type ThreadedModel, ThreadedModels } from './threaded-models.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 import { WorkerMetrics } from './worker-metrics.js';
-import type { WorkerOptions } from './worker-options.js';
+import { AUTO_CONCURRENCY, AUTO_WAIT_MS, type WorkerOptions } from './worker-options.js';
 
 /** One worker process's engine: a BullMQ worker feeding per-model micro-batchers. */
 export class ClassifyWorker {
   private readonly options: WorkerOptions;
   private readonly index: number;
   private readonly log: Logger;
-  private readonly repository: ModelRepository;
+  private readonly repository: ThreadedModels;
   private readonly metrics: WorkerMetrics;
   private readonly batchers = new Map<string, MicroBatcher>();
   private readonly health: HealthServer;
@@ -25,13 +31,14 @@ export class ClassifyWorker {
   private worker: Worker | undefined;
   private heartbeat: WorkerHeartbeat | undefined;
   private loaded: string[] = [];
+  private auto: AutoBatching = { concurrency: AUTO_CONCURRENCY, waitMs: new Map() };
   private closing: Promise<void> | undefined;
 
   constructor(options: WorkerOptions, index: number, log: Logger) {
     this.options = options;
     this.index = index;
     this.log = log;
-    this.repository = new ModelRepository(options.modelsDir, { intraOpThreads: options.intraOpThreads });
+    this.repository = new ThreadedModels(options.modelsDir, { intraOpThreads: options.intraOpThreads });
     this.metrics = new WorkerMetrics({ worker: String(index) });
     this.health = new HealthServer({
       registry: this.metrics.registry,
@@ -52,6 +59,7 @@ export class ClassifyWorker {
       options.metricsHost,
     );
     await this.loadModels();
+    const concurrency = options.concurrency === 'auto' ? this.auto.concurrency : options.concurrency;
     this.redis = new Redis(options.redisUrl, redisOptions('consumer'));
     this.redis.on('error', () => {});
     this.deliveries = new DeliveryPublisher({ connection: this.redis, prefix: options.prefix });
@@ -70,7 +78,7 @@ export class ClassifyWorker {
         connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
         prefix: options.prefix,
         name: id,
-        concurrency: options.concurrency,
+        concurrency,
         lockDuration: options.lockMs,
         stalledInterval: options.stalledIntervalMs,
         maxStalledCount: 2,
@@ -98,7 +106,12 @@ export class ClassifyWorker {
     });
     this.heartbeat.start();
     this.log.info(
-      { models: this.loaded, metricsPort: port, concurrency: options.concurrency },
+      {
+        models: this.loaded,
+        metricsPort: port,
+        concurrency,
+        batchWaitMs: Object.fromEntries(this.loaded.map((m) => [m, this.waitMsOf(m)])),
+      },
       'worker ready',
     );
     return port;
@@ -140,7 +153,7 @@ export class ClassifyWorker {
   private async loadModels(): Promise<void> {
     const names =
       this.options.models.length > 0 ? this.options.models : await this.repository.catalog.names();
-    const loaded: OnnxClassifier[] = [];
+    const loaded: ThreadedModel[] = [];
     for (const name of names) {
       try {
         loaded.push(await this.repository.get(name));
@@ -151,19 +164,41 @@ export class ClassifyWorker {
     }
     this.loaded = loaded.map((c) => c.manifest.name);
     this.metrics.modelsLoaded.set(loaded.length);
+    if (this.options.concurrency === 'auto' || this.options.maxWaitMs === 'auto') {
+      const profiles = new Map<string, BatchingProfile>();
+      for (const model of loaded) {
+        const profile = await profileBatching(model);
+        profiles.set(model.manifest.name, profile);
+        this.log.info({ model: model.manifest.name, ...rounded(profile) }, 'batching profile');
+      }
+      this.auto = resolveAutoBatching(profiles, { maxConcurrency: AUTO_CONCURRENCY, waitMs: AUTO_WAIT_MS });
+    }
+  }
+
+  private waitMsOf(model: string): number {
+    const { maxWaitMs } = this.options;
+    return maxWaitMs === 'auto' ? (this.auto.waitMs.get(model) ?? AUTO_WAIT_MS) : maxWaitMs;
   }
 
   private batcherFor(model: string): MicroBatcher {
     let batcher = this.batchers.get(model);
     if (!batcher) {
-      const { maxBatch, maxTokens, maxWaitMs } = this.options;
+      const { maxBatch, maxTokens } = this.options;
       batcher = new MicroBatcher(
         async (batch) => (await this.repository.get(model)).run(batch),
-        { maxBatch, maxTokens, maxWaitMs },
+        { maxBatch, maxTokens, maxWaitMs: this.waitMsOf(model) },
         (report) => this.metrics.batchSize.observe({ model }, report.size),
       );
       this.batchers.set(model, batcher);
     }
     return batcher;
   }
+}
+
+function rounded(p: BatchingProfile): Record<string, number> {
+  return {
+    singleMs: Number(p.singleMs.toFixed(3)),
+    batchMs: Number(p.batchMs.toFixed(3)),
+    gain: Number(p.gain.toFixed(2)),
+  };
 }

@@ -3,10 +3,20 @@
  * the pool that runs it in several processes.
  * @packageDocumentation
  */
-export { type ProcessorContext, processClassifyJob } from './classify-processor.js';
+export {
+  type AutoBatching,
+  BATCHING_PAYS_AT,
+  type BatchingProfile,
+  PROFILE_BATCH,
+  profileBatching,
+  resolveAutoBatching,
+} from './batching-profile.js';
+export { type EncodingModel, type ProcessorContext, processClassifyJob } from './classify-processor.js';
 export { ClassifyWorker } from './classify-worker.js';
 export { HealthServer, type HealthSource } from './health-server.js';
+export { InferenceThread } from './inference-thread.js';
 export { type BatchReport, MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
+export { ThreadedModel, ThreadedModels } from './threaded-models.js';
 export {
   HEARTBEAT_SECONDS,
   heartbeatKey,
@@ -15,6 +25,8 @@ export {
 } from './worker-heartbeat.js';
 export { WorkerMetrics } from './worker-metrics.js';
 export {
+  AUTO_CONCURRENCY,
+  AUTO_WAIT_MS,
   WORKER_ENV,
   type WorkerOptions,
   WorkerOptionsSchema,

@@ -3,6 +3,16 @@ import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir, optionsFromEnv } fr
 import { z } from 'zod';
 
 const int = (min: number) => z.coerce.number().int().min(min);
+const autoOr = (value: z.ZodType<number, unknown>) => z.union([z.literal('auto'), value]);
+
+/**
+ * Jobs a process holds when its models batch well. 16 rather than more: more held jobs make bigger,
+ * more padded batches, which on CPU cost more per text and are no faster (docs/performance.md).
+ */
+export const AUTO_CONCURRENCY = 16;
+
+/** Batch wait, in ms, of a model whose runs batch well. */
+export const AUTO_WAIT_MS = 2;
 
 /** Everything a worker process can be told, each with its environment variable and default. */
 export const WorkerOptionsSchema = z.object({
@@ -25,17 +35,20 @@ export const WorkerOptionsSchema = z.object({
   /** `WORKER_PROCESSES`: processes started by `switchboard worker`. */
   processes: int(1).default(availableParallelism()),
   /**
-   * `WORKER_CONCURRENCY`: jobs one process holds at once (they wait in the batcher). 16 rather than
-   * more: more held jobs make bigger, more padded batches, which on CPU cost more per text and are
-   * no faster (figures in docs/performance.md).
+   * `WORKER_CONCURRENCY`: jobs one process holds at once (they wait in the batcher), or `auto`:
+   * {@link AUTO_CONCURRENCY} when every model's runs batch well, else just enough to hide the Redis
+   * round trip, measured per model at start-up (see batching-profile.ts and docs/performance.md).
    */
-  concurrency: int(1).default(16),
+  concurrency: autoOr(int(1)).default('auto'),
   /** `BATCH_MAX_SIZE`: most texts in one run; on CPU, onnxruntime gains little past 8–16. */
   maxBatch: int(1).default(16),
   /** `BATCH_MAX_TOKENS`: padded tokens per run. */
   maxTokens: int(1).default(16_384),
-  /** `BATCH_MAX_WAIT_MS` */
-  maxWaitMs: z.coerce.number().min(0).default(2),
+  /**
+   * `BATCH_MAX_WAIT_MS`: longest a text waits for company, or `auto`: {@link AUTO_WAIT_MS} for a
+   * model whose runs batch well, 0 for one whose runs do not.
+   */
+  maxWaitMs: autoOr(z.coerce.number().min(0)).default('auto'),
   /** `ORT_INTRA_OP_THREADS` */
   intraOpThreads: int(0).default(1),
   /** `WORKER_METRICS_PORT`: process i listens on port + i; 0 picks free ports. */

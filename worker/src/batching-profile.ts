@@ -1,0 +1,102 @@
+import type { EncodedText, TextClassification } from '@switchboard/core';
+
+/** What profiling needs of a model: encode and one run, exactly as the batcher calls them. */
+export interface ProfiledModel {
+  encode(texts: readonly string[]): EncodedText[];
+  run(batch: readonly EncodedText[]): Promise<TextClassification[]>;
+}
+
+/** How a model's run time grows with batch size, measured at start-up. */
+export interface BatchingProfile {
+  /** Median wall time of a run of one text, in ms (including the hop to the inference thread). */
+  readonly singleMs: number;
+  /** Median wall time of a run of {@link PROFILE_BATCH} texts, in ms. */
+  readonly batchMs: number;
+  /** Texts per second at {@link PROFILE_BATCH} over texts per second one at a time. */
+  readonly gain: number;
+}
+
+/** Batch size of the profile's batched runs. */
+export const PROFILE_BATCH = 8;
+
+/**
+ * Batching must make runs at least this much cheaper per text to be worth holding texts back.
+ * Below it (a transformer on a few CPU cores: onnxruntime's kernels are already busy with one
+ * text's tokens), waiting for company and queueing behind a bigger run only add latency.
+ */
+export const BATCHING_PAYS_AT = 1.5;
+
+/** Jobs a process keeps in hand when batching does not pay need only hide the Redis round trip. */
+const ROUND_TRIP_MS = 2;
+
+// A chat-sized sentence: what the plugins send most.
+const PROBE_TEXT =
+  'Switchboard measures how long this model takes for one short message and for several at once.';
+
+/** Times single-text and batched runs of a loaded model (after its warm-up run). */
+export async function profileBatching(model: ProfiledModel, rounds = 5): Promise<BatchingProfile> {
+  const one = model.encode([PROBE_TEXT]);
+  const many = model.encode(Array.from({ length: PROFILE_BATCH }, () => PROBE_TEXT));
+  const single: number[] = [];
+  const batched: number[] = [];
+  for (let i = 0; i < rounds; i++) {
+    single.push(await timed(() => model.run(one)));
+    batched.push(await timed(() => model.run(many)));
+  }
+  const singleMs = median(single);
+  const batchMs = median(batched);
+  return { singleMs, batchMs, gain: (PROFILE_BATCH * singleMs) / Math.max(batchMs, 1e-6) };
+}
+
+/** Settings that `auto` resolves to, from the profiles of a process's models. */
+export interface AutoBatching {
+  /** Jobs the process holds at once. */
+  readonly concurrency: number;
+  /** Batch wait per model, in ms. */
+  readonly waitMs: ReadonlyMap<string, number>;
+}
+
+/** The settings `auto` would not change; they also bound what `auto` picks. */
+export interface BatchingBounds {
+  /** Jobs held at once when batching pays (the default of a number setting). */
+  readonly maxConcurrency: number;
+  /** Batch wait when batching pays. */
+  readonly waitMs: number;
+}
+
+/**
+ * Resolves `auto`: a model whose runs batch well keeps the full concurrency and wait, so batches
+ * form; a model where they do not runs each text as soon as it arrives and the process holds only
+ * enough jobs to hide the Redis round trip, so jobs stay in Redis for whichever process is free
+ * instead of queueing behind a busy one. With several models, the process takes the smallest
+ * concurrency (the one that protects the slow model's latency).
+ */
+export function resolveAutoBatching(
+  profiles: ReadonlyMap<string, BatchingProfile>,
+  bounds: BatchingBounds,
+): AutoBatching {
+  let concurrency = bounds.maxConcurrency;
+  const waitMs = new Map<string, number>();
+  for (const [model, p] of profiles) {
+    if (p.gain >= BATCHING_PAYS_AT) {
+      waitMs.set(model, bounds.waitMs);
+      continue;
+    }
+    waitMs.set(model, 0);
+    const hide = 1 + Math.ceil(ROUND_TRIP_MS / Math.max(p.singleMs, 0.01));
+    concurrency = Math.min(concurrency, Math.max(2, hide));
+  }
+  return { concurrency, waitMs };
+}
+
+async function timed(action: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await action();
+  return performance.now() - started;
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
