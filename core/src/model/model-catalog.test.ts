@@ -1,4 +1,4 @@
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ModelLoadError, UnknownModelError } from '../errors.js';
@@ -30,6 +30,24 @@ afterAll(async () => {
 describe('ModelCatalog', () => {
   it('names the model folders, sorted, without hidden folders or files', async () => {
     expect(await catalog.names()).toEqual(['broken-config', 'broken-json', 'sentiment', 'spam']);
+  });
+
+  it('counts a symbolic link to a model folder as a model, and not one to a file or nowhere', async () => {
+    const outside = await makeTempDir('switchboard-linked-model-');
+    const linked = await makeTempDir('switchboard-linked-repo-');
+    try {
+      await writeFeaturizerModel(join(outside.path, 'toxicity'), { labels: ['ok', 'toxic'] });
+      await symlink(join(outside.path, 'toxicity'), join(linked.path, 'toxicity'));
+      await writeFile(join(outside.path, 'notes.txt'), 'not a model\n');
+      await symlink(join(outside.path, 'notes.txt'), join(linked.path, 'notes'));
+      await symlink(join(outside.path, 'gone'), join(linked.path, 'dangling'));
+      const repo = new ModelCatalog(linked.path);
+      expect(await repo.names()).toEqual(['toxicity']);
+      expect((await repo.get('toxicity')).labels).toEqual(['ok', 'toxic']);
+    } finally {
+      await linked.remove();
+      await outside.remove();
+    }
   });
 
   it('lists broken folders beside the good ones, each with its reason', async () => {

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ModelLoadError, UnknownModelError } from '../errors.js';
 import { type ModelManifest, readModelFolder } from './model-folder.js';
@@ -21,7 +21,10 @@ export class ModelCatalog {
     this.root = resolve(root);
   }
 
-  /** Names of the sub-folders, sorted; hidden folders are skipped. */
+  /**
+   * Names of the sub-folders, sorted; hidden folders are skipped. Symbolic links to folders count:
+   * Kubernetes volume mounts and hand-made repositories (`ln -s ~/my-model models/`) are made of them.
+   */
   async names(): Promise<string[]> {
     let entries: import('node:fs').Dirent[];
     try {
@@ -29,10 +32,17 @@ export class ModelCatalog {
     } catch (err) {
       throw new ModelLoadError(this.root, 'model repository folder cannot be read', { cause: err });
     }
-    return entries
-      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort();
+    const names: string[] = [];
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      if (e.isDirectory() || (e.isSymbolicLink() && (await this.linksToFolder(e.name)))) names.push(e.name);
+    }
+    return names.sort();
+  }
+
+  private async linksToFolder(name: string): Promise<boolean> {
+    const target = await stat(join(this.root, name)).catch(() => undefined);
+    return target?.isDirectory() === true;
   }
 
   /** Every usable model's manifest, plus the folders that failed to load and why. */
