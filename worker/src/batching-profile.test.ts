@@ -25,7 +25,7 @@ describe('resolveAutoBatching', () => {
   });
 
   it('runs a transformer-like model at once and holds only enough jobs to hide the round trip', () => {
-    const auto = resolveAutoBatching(new Map([['bert', profile(14, 1.05)]]), bounds);
+    const auto = resolveAutoBatching(new Map([['bert', profile(14, 1.6)]]), bounds);
     expect(auto.waitMs.get('bert')).toBe(0);
     expect(auto.concurrency).toBe(2);
   });
