@@ -61,6 +61,19 @@ export class BenchStack {
     private readonly redisPid: number | null,
   ) {}
 
+  /**
+   * What the first worker process resolved `WORKER_CONCURRENCY` and `BATCH_MAX_WAIT_MS` to (they
+   * may be `auto`); null for the no-op worker, which does not say.
+   */
+  get workerSettings(): { concurrency: number; batchWaitMs: Record<string, number> } | null {
+    const ready = this.workers[0]?.ready;
+    if (typeof ready?.concurrency !== 'number') return null;
+    return {
+      concurrency: ready.concurrency,
+      batchWaitMs: (ready.batchWaitMs ?? {}) as Record<string, number>,
+    };
+  }
+
   /** Starts the processes and waits until each says it is ready. */
   static async start(spec: StackSpec): Promise<BenchStack> {
     const prefix = `bench-perf-${randomBytes(4).toString('hex')}`;

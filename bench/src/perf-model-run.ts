@@ -246,6 +246,7 @@ export async function runModel(spec: ModelRunSpec): Promise<{ cases: CaseFigures
         label: p.label,
         processes: Number(p.env.WORKER_PROCESSES ?? spec.processes),
         env: p.env,
+        resolved: resolvedSettings(p.stack, manifest.name),
         saturation: {
           ...latency(runs.flatMap((s) => s.run.latenciesMs)),
           textsPerSecond: median(rounds),
@@ -390,4 +391,10 @@ function meanBatch(
 /** `2 ms`, or `auto` (the worker picks the wait per model from its start-up profile). */
 export function waitLabel(waitMs: number | 'auto'): string {
   return waitMs === 'auto' ? 'wait auto' : `wait ${waitMs} ms`;
+}
+
+function resolvedSettings(stack: BenchStack, model: string): CaseFigures['resolved'] {
+  const settings = stack.workerSettings;
+  const waitMs = settings?.batchWaitMs[model];
+  return settings && waitMs !== undefined ? { concurrency: settings.concurrency, waitMs } : null;
 }

@@ -151,6 +151,8 @@ export function perfReport(
       '',
       modelTable(m),
       '',
+      resolvedLine(m),
+      '',
       sweepTable(m),
       '',
       cpuTable(m),
@@ -158,4 +160,12 @@ export function perfReport(
   }
   lines.push('', '### Ratios', '', ratiosTable(models), '', '### Targets', '', targetsTable(targets));
   return lines.join('\n');
+}
+
+/** What `auto` settings became in each path's workers (they profile the model at start). */
+function resolvedLine(m: ModelFigures): string {
+  const parts = m.cases
+    .filter((c) => c.resolved !== null)
+    .map((c) => `${c.label}: ${c.resolved!.concurrency} jobs held a process, wait ${c.resolved!.waitMs} ms`);
+  return parts.length === 0 ? '' : `Worker settings as the workers resolved them: ${parts.join('; ')}.`;
 }

@@ -51,6 +51,17 @@ export class ClassifyWorker {
     return this.loaded;
   }
 
+  /** Jobs this process holds at once, with `auto` resolved from the models' batching profiles. */
+  get concurrency(): number {
+    const { concurrency } = this.options;
+    return concurrency === 'auto' ? this.auto.concurrency : concurrency;
+  }
+
+  /** Batch wait of each loaded model in ms, with `auto` resolved. */
+  get batchWaitMs(): Record<string, number> {
+    return Object.fromEntries(this.loaded.map((m) => [m, this.waitMsOf(m)]));
+  }
+
   /** Loads models, starts the metrics server and starts taking jobs. Resolves to the metrics port. */
   async start(): Promise<number> {
     const { options } = this;
@@ -59,7 +70,7 @@ export class ClassifyWorker {
       options.metricsHost,
     );
     await this.loadModels();
-    const concurrency = options.concurrency === 'auto' ? this.auto.concurrency : options.concurrency;
+    const { concurrency } = this;
     this.redis = new Redis(options.redisUrl, redisOptions('consumer'));
     this.redis.on('error', () => {});
     this.deliveries = new DeliveryPublisher({ connection: this.redis, prefix: options.prefix });
@@ -110,7 +121,7 @@ export class ClassifyWorker {
         models: this.loaded,
         metricsPort: port,
         concurrency,
-        batchWaitMs: Object.fromEntries(this.loaded.map((m) => [m, this.waitMsOf(m)])),
+        batchWaitMs: this.batchWaitMs,
       },
       'worker ready',
     );

@@ -55,6 +55,8 @@ if (options.processes > 1) {
       pid: process.pid,
       metricsPort,
       models: [...worker.models],
+      concurrency: worker.concurrency,
+      batchWaitMs: worker.batchWaitMs,
     };
     const metricsUrl = `http://${options.metricsHost}:${metricsPort}/metrics`;
     announceReady({

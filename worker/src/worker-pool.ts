@@ -9,6 +9,10 @@ export interface ReadyMessage {
   pid: number;
   metricsPort: number;
   models: string[];
+  /** Jobs the process holds at once (`WORKER_CONCURRENCY`, `auto` resolved). */
+  concurrency: number;
+  /** Batch wait per loaded model in ms (`BATCH_MAX_WAIT_MS`, `auto` resolved). */
+  batchWaitMs: Record<string, number>;
 }
 
 /** Options of {@link WorkerPool}. */
