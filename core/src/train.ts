@@ -23,6 +23,7 @@ export {
   trainFastText,
 } from './train/fasttext-trainer.js';
 export { type ClassificationMetrics, computeMetrics, type LabelMetrics } from './train/metrics.js';
+export { applyPretrained, type PretrainedInit, type PretrainedReport } from './train/pretrained-init.js';
 export { SeededRandom } from './train/seeded-random.js';
 export {
   metricsRecord,
@@ -39,3 +40,10 @@ export {
   readLabelledTsv,
   type SkippedLine,
 } from './train/tsv-data.js';
+export {
+  describeWordVectors,
+  readWordVectors,
+  readWordVectorsFor,
+  type WordVectorFilter,
+  type WordVectors,
+} from './train/word-vectors.js';

@@ -104,6 +104,25 @@ describe('trainFastText', () => {
     });
   }
 
+  it('averages the weights of the last epochs when asked and reports the averaged figures last', () => {
+    const reports: { epoch: number; averaged: boolean }[] = [];
+    const model = trainFastText(train, { ...SMALL, averageEpochs: 2 }, dev, {
+      onEpoch: (r) => reports.push({ epoch: r.epoch, averaged: r.averaged === true }),
+    });
+    expect(reports.map((r) => r.epoch)).toEqual([1, 2, 3, 4, 4]);
+    expect(reports.map((r) => r.averaged)).toEqual([false, false, false, false, true]);
+    // The last figures are those of the weights the model keeps.
+    expect(model.evaluate(dev)).toEqual(model.dev);
+    const final = trainFastText(train, SMALL, dev);
+    expect(
+      Buffer.from(model.weights.embedding.buffer).equals(Buffer.from(final.weights.embedding.buffer)),
+    ).toBe(false);
+    expect(model.dev!.accuracy).toBeGreaterThan(0.95);
+    expect(() => trainFastText(train, { ...SMALL, averageEpochs: 5 })).toThrow(
+      /averageEpochs must be an integer from 0 to epochs \(4\)/,
+    );
+  });
+
   it('refuses data with one label, dev labels unknown to training, and bad options', () => {
     const one = parseLabelledTsv('label\ttext\nx\ta\nx\tb\n', 'one.tsv');
     expect(() => trainFastText(one, SMALL)).toThrow(/at least two labels/);

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import type { SwitchboardSpec } from '../model/model-spec.js';
 import { writeModelFolder } from '../model/write-model-folder.js';
@@ -67,9 +68,11 @@ export function trainedModelSpec(model: FastTextModel, info: TrainedModelInfo): 
       pooling: o.pooling,
       class_weights: o.classWeights,
       seed: o.seed,
+      ...(o.averageEpochs > 0 ? { average_epochs: o.averageEpochs } : {}),
       train_file: info.train.file,
       train_examples: info.train.examples.length,
       ...(info.dev ? { dev_file: info.dev.file, dev_examples: info.dev.examples.length } : {}),
+      ...(o.pretrained ? { pretrained: pretrainedRecord(model) } : {}),
       final_train_loss: round(model.history.at(-1)?.loss ?? Number.NaN),
       ...(dev ? { dev: metricsRecord(dev) } : {}),
     },
@@ -91,6 +94,24 @@ export async function writeTrainedModel(
     spec: trainedModelSpec(model, info),
     config: { problem_type: 'single_label_classification' },
   });
+}
+
+/** Which vectors a model started from and how, enough to fetch the same file and retrain. */
+function pretrainedRecord(model: FastTextModel): Record<string, unknown> {
+  const init = model.options.pretrained!;
+  const v = init.vectors;
+  return {
+    file: basename(v.file),
+    sha256: v.sha256,
+    dim: v.dim,
+    vectors_in_file: v.total,
+    ...(v.top === undefined ? {} : { top: v.top }),
+    vectors_kept: v.words.length,
+    rows_initialised: model.pretrained?.rows ?? 0,
+    projection: model.pretrained?.projection ?? 'copy',
+    norm: init.norm,
+    lr_scale: init.lrScale,
+  };
 }
 
 function round(x: number): number {

@@ -78,6 +78,45 @@ describe('switchboard train', () => {
     expect(spec.training.dev.accuracy).toBe(1);
   });
 
+  it('starts word rows from --pretrained vectors, averages with --average-epochs and records both', async () => {
+    const vec = join(root, 'words.vec');
+    await writeFile(vec, '4 3\nurgent 1 0 0\nlunch -1 0 0\nclaim 0 1 0\nthe 0 0 1\n');
+    const out = join(models, 'pretrained');
+    const args = ['train', '--data', trainFile, '--dev', devFile, '--out', out, ...FAST, '--dim', '3'];
+    const run = runCli([...args, '--pretrained', vec, '--pretrained-top', '1', '--average-epochs', '2']);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/pretrained vectors words\.vec \(sha256 [0-9a-f]{12}, 4 x 3\): 3 kept/);
+    expect(run.stderr).toMatch(/averaged weights of the last 2 epochs {2}dev accuracy/);
+    const spec = JSON.parse(await readFile(join(out, 'switchboard.json'), 'utf8'));
+    expect(spec.training).toMatchObject({
+      average_epochs: 2,
+      pretrained: {
+        file: 'words.vec',
+        dim: 3,
+        top: 1,
+        vectors_kept: 3,
+        rows_initialised: 3,
+        projection: 'copy',
+      },
+    });
+    expect(spec.training.pretrained.sha256).toMatch(/^[0-9a-f]{64}$/);
+
+    const broken = join(root, 'broken.vec');
+    await writeFile(broken, 'urgent 1 0 0\nlunch 1 0\n');
+    const bad = runCli([...args, '--out', join(root, 'never-vec'), '--pretrained', broken]);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('broken.vec:2: vector of "lunch" has 2 values, expected 3');
+    const missing = runCli([...args, '--out', join(root, 'never-vec'), '--pretrained', join(root, 'no.vec')]);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toContain('no.vec: cannot read word vectors');
+    const badScale = runCli([...args, '--pretrained', vec, '--pretrained-lr-scale', '-1']);
+    expect(badScale.status).toBe(2);
+    expect(badScale.stderr).toContain('--pretrained-lr-scale must be a number >= 0');
+    const badAverage = runCli([...args, '--average-epochs', '9']);
+    expect(badAverage.status).toBe(2);
+    expect(badAverage.stderr).toContain('averageEpochs must be an integer from 0 to epochs (3)');
+  });
+
   it('refuses bad options, unreadable and empty data with exit code 2', async () => {
     const out = join(root, 'never');
     const badNgrams = runCli(['train', '--data', trainFile, '--out', out, '--char-ngrams', '5,2']);

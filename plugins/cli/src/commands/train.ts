@@ -4,8 +4,10 @@ import { InputError } from '@switchboard/core';
 import {
   DEFAULT_FASTTEXT_OPTIONS,
   describeSkipped,
+  describeWordVectors,
   type FastTextOptions,
   readLabelledTsv,
+  readWordVectorsFor,
   trainFastText,
   writeTrainedModel,
 } from '@switchboard/core/train';
@@ -29,9 +31,22 @@ export interface TrainCommandOptions {
   maxInputTokens?: string;
   lowercase: boolean;
   seed?: string;
+  averageEpochs?: string;
   version?: string;
   description?: string;
   alertLabels?: string;
+  pretrained?: string;
+  pretrainedTop?: string;
+  pretrainedNorm?: string;
+  pretrainedLrScale?: string;
+}
+
+/** Pretrained-vector settings from the command line; the file is read once the data is. */
+export interface PretrainedSettings {
+  readonly file: string;
+  readonly top: number;
+  readonly norm: number;
+  readonly lrScale: number;
 }
 
 const D = DEFAULT_FASTTEXT_OPTIONS;
@@ -48,6 +63,14 @@ The model:
   a linear layer gives one logit per label. SGD with a learning rate decaying linearly from --lr
   to 0. The model file holds about buckets * dim * 4 bytes (default ${formatBytes(D.buckets * D.dim * 4)}).
   Same data, options and --seed give a byte-identical model.onnx.
+
+Pretrained word vectors:
+  --pretrained FILE starts the row of each word (its unigram hash bucket) from a word vector
+  instead of random numbers, then trains as usual. FILE is in the fastText/word2vec text format
+  (optional "count dim" header, then "word v1 ... vd" a line). The vectors of the training words
+  and of the file's first --pretrained-top words are used; wider vectors are reduced to --dim by
+  PCA. The model folder and the runtime are the same as without; switchboard.json records the
+  file's name and SHA-256. See models/README.md for converting GloVe vectors.
 
 Output:
   --out becomes a model folder (config.json, switchboard.json, model.onnx) that \`switchboard
@@ -86,9 +109,18 @@ export function registerTrainCommand(program: Command): void {
     .option('--max-input-tokens <n>', 'most words read from one text', String(D.maxInputTokens))
     .option('--no-lowercase', 'keep case (default: lower-case texts)')
     .option('--seed <n>', 'random seed', String(D.seed))
+    .option(
+      '--average-epochs <n>',
+      'keep the average of the weights over the last N epochs (0: the final weights)',
+      String(D.averageEpochs),
+    )
     .option('--version <v>', 'model version for switchboard.json', '0.1.0')
     .option('--description <text>', 'model description for switchboard.json', '')
     .option('--alert-labels <labels>', 'comma-separated labels that channels should flag, e.g. spam')
+    .option('--pretrained <file>', 'word vectors (.vec text format) to start word rows from')
+    .option('--pretrained-top <n>', 'also use the first N words of the vectors file', '100000')
+    .option('--pretrained-norm <x>', 'mean length the pretrained rows are scaled to', '1')
+    .option('--pretrained-lr-scale <x>', 'learning-rate multiplier of pretrained rows (0 freezes them)', '1')
     .addHelpText('after', HELP)
     .action(async (options: TrainCommandOptions) => {
       await runTrain(options);
@@ -96,7 +128,8 @@ export function registerTrainCommand(program: Command): void {
 }
 
 async function runTrain(o: TrainCommandOptions): Promise<void> {
-  const trainOptions = parseTrainOptions(o);
+  const parsed = parseTrainOptions(o);
+  const pretrainedSettings = parsePretrained(o);
   await refuseFileAsOut(o.out);
   const train = await readLabelledTsv(o.data);
   warnSkipped(describeSkipped(train));
@@ -112,7 +145,17 @@ async function runTrain(o: TrainCommandOptions): Promise<void> {
       `${dev ? `, dev ${dev.examples.length} examples of ${o.dev}` : ''}\n`,
   );
   const started = performance.now();
-  let epochStarted = started;
+  let trainOptions = parsed;
+  if (pretrainedSettings) {
+    const { file, top, norm, lrScale } = pretrainedSettings;
+    const vectors = await readWordVectorsFor(file, train, top, parsed.lowercase);
+    process.stderr.write(
+      `pretrained vectors ${describeWordVectors(vectors)}: ${vectors.words.length} kept ` +
+        `(${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+    );
+    trainOptions = { ...parsed, pretrained: { vectors, norm, lrScale } };
+  }
+  let epochStarted = performance.now();
   const live = process.stderr.isTTY === true;
   const model = trainFastText(train, trainOptions, dev, {
     onProgress: (p) => {
@@ -126,6 +169,10 @@ async function runTrain(o: TrainCommandOptions): Promise<void> {
       const devPart = r.dev
         ? `  dev accuracy ${r.dev.accuracy.toFixed(4)}  macro-F1 ${r.dev.macroF1.toFixed(4)}`
         : '';
+      if (r.averaged) {
+        process.stderr.write(`averaged weights of the last ${trainOptions.averageEpochs} epochs${devPart}\n`);
+        return;
+      }
       process.stderr.write(
         `${live ? '\r\x1b[K' : ''}epoch ${r.epoch}/${trainOptions.epochs}  loss ${r.loss.toFixed(4)}${devPart}  (${((now - epochStarted) / 1000).toFixed(1)} s)\n`,
       );
@@ -170,6 +217,24 @@ export function parseTrainOptions(o: TrainCommandOptions): FastTextOptions {
     maxInputTokens: integer('--max-input-tokens', o.maxInputTokens, D.maxInputTokens, 1),
     lowercase: o.lowercase,
     seed: integer('--seed', o.seed, D.seed, 0),
+    pretrained: null,
+    averageEpochs: integer('--average-epochs', o.averageEpochs, D.averageEpochs, 0),
+  };
+}
+
+/** The `--pretrained*` flags, or undefined without `--pretrained`. */
+export function parsePretrained(o: TrainCommandOptions): PretrainedSettings | undefined {
+  if (o.pretrained === undefined) return undefined;
+  if (o.pretrained.trim() === '') throw new InputError('--pretrained needs a file path');
+  const lrScale = Number(o.pretrainedLrScale ?? '1');
+  if (o.pretrainedLrScale?.trim() === '' || !Number.isFinite(lrScale) || lrScale < 0) {
+    throw new InputError(`--pretrained-lr-scale must be a number >= 0, got "${o.pretrainedLrScale}"`);
+  }
+  return {
+    file: o.pretrained,
+    top: integer('--pretrained-top', o.pretrainedTop, 100_000, 0),
+    norm: positive('--pretrained-norm', o.pretrainedNorm, 1),
+    lrScale,
   };
 }
 
