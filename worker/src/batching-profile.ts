@@ -31,8 +31,8 @@ export const BATCHING_PAYS_AT = 2;
 /** Jobs a process keeps in hand when batching does not pay need only hide the Redis round trip. */
 const ROUND_TRIP_MS = 2;
 
-// A chat-sized sentence: what the plugins send most.
-const PROBE_TEXT =
+/** A chat-sized sentence: what the plugins send most. */
+export const PROBE_TEXT =
   'Switchboard measures how long this model takes for one short message and for several at once.';
 
 /** Times single-text and batched runs of a loaded model (after its warm-up run). */

@@ -12,9 +12,9 @@ import {
 import { processClassifyJob } from './classify-processor.js';
 import { HealthServer } from './health-server.js';
 import { MicroBatcher } from './micro-batcher.js';
-import { type ThreadedModel, ThreadedModels } from './threaded-models.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 import { WorkerMetrics } from './worker-metrics.js';
+import { type WorkerModel, WorkerModels } from './worker-models.js';
 import { AUTO_CONCURRENCY, AUTO_WAIT_MS, type WorkerOptions } from './worker-options.js';
 
 /** One worker process's engine: a BullMQ worker feeding per-model micro-batchers. */
@@ -22,7 +22,7 @@ export class ClassifyWorker {
   private readonly options: WorkerOptions;
   private readonly index: number;
   private readonly log: Logger;
-  private readonly repository: ThreadedModels;
+  private readonly repository: WorkerModels;
   private readonly metrics: WorkerMetrics;
   private readonly batchers = new Map<string, MicroBatcher>();
   private readonly health: HealthServer;
@@ -38,7 +38,10 @@ export class ClassifyWorker {
     this.options = options;
     this.index = index;
     this.log = log;
-    this.repository = new ThreadedModels(options.modelsDir, { intraOpThreads: options.intraOpThreads });
+    this.repository = new WorkerModels(options.modelsDir, {
+      classifier: { intraOpThreads: options.intraOpThreads },
+      inferenceThread: options.inferenceThread,
+    });
     this.metrics = new WorkerMetrics({ worker: String(index) });
     this.health = new HealthServer({
       registry: this.metrics.registry,
@@ -164,7 +167,7 @@ export class ClassifyWorker {
   private async loadModels(): Promise<void> {
     const names =
       this.options.models.length > 0 ? this.options.models : await this.repository.catalog.names();
-    const loaded: ThreadedModel[] = [];
+    const loaded: WorkerModel[] = [];
     for (const name of names) {
       try {
         loaded.push(await this.repository.get(name));
@@ -180,7 +183,10 @@ export class ClassifyWorker {
       for (const model of loaded) {
         const profile = await profileBatching(model);
         profiles.set(model.manifest.name, profile);
-        this.log.info({ model: model.manifest.name, ...rounded(profile) }, 'batching profile');
+        this.log.info(
+          { model: model.manifest.name, placement: model.placement, ...rounded(profile) },
+          'batching profile',
+        );
       }
       this.auto = resolveAutoBatching(profiles, { maxConcurrency: AUTO_CONCURRENCY, waitMs: AUTO_WAIT_MS });
     }

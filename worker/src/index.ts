@@ -16,7 +16,6 @@ export { ClassifyWorker } from './classify-worker.js';
 export { HealthServer, type HealthSource } from './health-server.js';
 export { InferenceThread } from './inference-thread.js';
 export { type BatchReport, MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
-export { ThreadedModel, ThreadedModels } from './threaded-models.js';
 export {
   HEARTBEAT_SECONDS,
   heartbeatKey,
@@ -24,6 +23,13 @@ export {
   WorkerHeartbeat,
 } from './worker-heartbeat.js';
 export { WorkerMetrics } from './worker-metrics.js';
+export {
+  INLINE_MAX_MS,
+  type Placement,
+  WorkerModel,
+  WorkerModels,
+  type WorkerModelsOptions,
+} from './worker-models.js';
 export {
   AUTO_CONCURRENCY,
   AUTO_WAIT_MS,

@@ -49,6 +49,12 @@ export const WorkerOptionsSchema = z.object({
    * model whose runs batch well, 0 for one whose runs do not.
    */
   maxWaitMs: autoOr(z.coerce.number().min(0)).default('auto'),
+  /**
+   * `WORKER_INFERENCE_THREAD`: `auto` runs a model on the process's main thread when one short text
+   * takes at most 1 ms, else in an inference thread (so jobs keep flowing during long runs);
+   * `always` / `never` force one place for every model.
+   */
+  inferenceThread: z.enum(['auto', 'always', 'never']).default('auto'),
   /** `ORT_INTRA_OP_THREADS` */
   intraOpThreads: int(0).default(1),
   /** `WORKER_METRICS_PORT`: process i listens on port + i; 0 picks free ports. */
@@ -78,6 +84,7 @@ const ENV: Record<keyof WorkerOptions, string> = {
   maxBatch: 'BATCH_MAX_SIZE',
   maxTokens: 'BATCH_MAX_TOKENS',
   maxWaitMs: 'BATCH_MAX_WAIT_MS',
+  inferenceThread: 'WORKER_INFERENCE_THREAD',
   intraOpThreads: 'ORT_INTRA_OP_THREADS',
   metricsPort: 'WORKER_METRICS_PORT',
   metricsHost: 'WORKER_METRICS_HOST',

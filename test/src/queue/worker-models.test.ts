@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ModelLoadError, readModelFolder, SwitchboardError, UnknownModelError } from '@switchboard/core';
 import { OnnxClassifier } from '@switchboard/core/inference';
-import { InferenceThread, PROFILE_BATCH, profileBatching, ThreadedModels } from '@switchboard/worker';
+import { InferenceThread, PROFILE_BATCH, profileBatching, WorkerModels } from '@switchboard/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cueLabel, writeCueModel } from '../helpers/cue-model.js';
 import { createTestModels, FAST_MODEL, SLOW_MODEL, type TestModels } from '../helpers/test-models.js';
@@ -24,9 +24,31 @@ afterAll(async () => {
   await models.remove();
 });
 
-describe('ThreadedModels: sessions in the inference thread', () => {
+describe('WorkerModels: where a model runs', () => {
+  it('runs a cheap model on the main thread and a costly one in the inference thread', async () => {
+    const auto = new WorkerModels(models.dir);
+    try {
+      const fast = await auto.get(FAST_MODEL);
+      const slow = await auto.get(SLOW_MODEL);
+      expect(fast.placement).toBe('inline');
+      expect(slow.placement).toBe('thread');
+      expect((await fast.run(fast.encode(['sunny'])))[0]!.top.label).toBe('positive');
+      expect((await slow.run(slow.encode(['rainy'])))[0]!.top.label).toBe('negative');
+      const never = new WorkerModels(models.dir, { inferenceThread: 'never' });
+      try {
+        expect((await never.get(SLOW_MODEL)).placement).toBe('inline');
+      } finally {
+        await never.close();
+      }
+    } finally {
+      await auto.close();
+    }
+  });
+});
+
+describe('WorkerModels: sessions in the inference thread', () => {
   it('gives the scores of an in-process classifier, batched, with the main thread encoding', async () => {
-    const threaded = new ThreadedModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const local = await OnnxClassifier.load(await readModelFolder(join(models.dir, FAST_MODEL)));
     try {
       const model = await threaded.get(FAST_MODEL);
@@ -51,7 +73,7 @@ describe('ThreadedModels: sessions in the inference thread', () => {
   });
 
   it('rejects an unknown model with UnknownModelError and a broken graph with ModelLoadError naming it', async () => {
-    const threaded = new ThreadedModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const broken = join(models.dir, 'broken');
     await writeCueModel(broken);
     await writeFile(join(broken, 'model.onnx'), Buffer.from('not a protobuf'));
@@ -78,7 +100,7 @@ describe('ThreadedModels: sessions in the inference thread', () => {
   });
 
   it('keeps the main thread free while a run is in flight', async () => {
-    const threaded = new ThreadedModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     try {
       const slow = await threaded.get(SLOW_MODEL);
       const batch = slow.encode(Array.from({ length: 64 }, (_, i) => `sunny day ${i}`));
@@ -101,7 +123,7 @@ describe('ThreadedModels: sessions in the inference thread', () => {
 
 describe('profileBatching', () => {
   it('times single and batched runs of a loaded model through the thread', async () => {
-    const threaded = new ThreadedModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     try {
       const p = await profileBatching(await threaded.get(SLOW_MODEL), 3);
       expect(p.singleMs).toBeGreaterThan(0);
@@ -120,7 +142,7 @@ describe('InferenceThread', () => {
     const thread = new InferenceThread({});
     const manifest = await readModelFolder(join(models.dir, SLOW_MODEL));
     await thread.load(manifest);
-    const threaded = new ThreadedModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const encoder = await threaded.get(SLOW_MODEL);
     const batch = encoder.encode(Array.from({ length: 64 }, () => 'rainy'));
     const waiting = thread.run(SLOW_MODEL, batch);
