@@ -24,7 +24,6 @@ export {
 } from './worker-heartbeat.js';
 export { WorkerMetrics } from './worker-metrics.js';
 export {
-  INLINE_MAX_MS,
   type Placement,
   WorkerModel,
   WorkerModels,
