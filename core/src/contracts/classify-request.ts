@@ -22,11 +22,31 @@ function jsonLength(value: unknown): number | undefined {
   }
 }
 
-/** One text to classify: non-blank and at most {@link MAX_TEXT_CHARS} characters. */
+// Characters that show nothing: controls (NUL, ...), format characters (zero-width space and
+// joiners, BOM, bidi marks), separators and unpaired surrogate halves.
+const INVISIBLE = /^[\p{Cc}\p{Cf}\p{Z}\p{Cs}\s]*$/u;
+
+/**
+ * Why a text cannot be classified, as the end of a sentence that starts with its field name
+ * (`texts[1] is empty`), or undefined when it can. Every channel checks texts with this.
+ */
+export function unreadableText(text: string): 'is empty' | 'has no visible characters' | undefined {
+  if (text.trim().length === 0) return 'is empty';
+  return INVISIBLE.test(text) ? 'has no visible characters' : undefined;
+}
+
+/**
+ * One text to classify: at most {@link MAX_TEXT_CHARS} characters, not blank, and with something
+ * a person could read (a text of NULs or zero-width characters would get a confident label for
+ * nothing).
+ */
 export const TextSchema = z
   .string()
   .max(MAX_TEXT_CHARS, `is longer than ${MAX_TEXT_CHARS} characters`)
-  .refine((t) => t.trim().length > 0, 'is empty');
+  .superRefine((t, ctx) => {
+    const problem = unreadableText(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  });
 
 /**
  * A classification job: what the channel adapter enqueues. The core treats `channel` and

@@ -1,16 +1,19 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST } from '@switchboard/core';
+import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, unreadableText } from '@switchboard/core';
 
 const required =
   (what: string) =>
   (issue: { input?: unknown }): string =>
     issue.input === undefined ? 'is required' : `must be ${what}`;
 
-/** One text: 1 to {@link MAX_TEXT_CHARS} characters, not blank. */
+/** One text: 1 to {@link MAX_TEXT_CHARS} characters, not blank, something visible in it. */
 export const TextSchema = z
   .string({ error: required('a string') })
   .max(MAX_TEXT_CHARS, { error: `is longer than ${MAX_TEXT_CHARS} characters` })
-  .refine((t) => t.trim().length > 0, { error: 'is empty' })
+  .superRefine((t, ctx) => {
+    const problem = unreadableText(t);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  })
   .openapi({ example: 'I love this product' });
 
 /** A model name as the repository addresses it. */

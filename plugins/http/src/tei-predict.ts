@@ -1,4 +1,4 @@
-import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, type TextResult } from '@switchboard/core';
+import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, type TextResult, unreadableText } from '@switchboard/core';
 import { HttpError } from './http-error.js';
 
 /** One label's score as Text Embeddings Inference writes it. */
@@ -20,7 +20,8 @@ function check(text: string, field: string): string {
   if (text.length > MAX_TEXT_CHARS) {
     throw new HttpError(413, 'payload_too_large', `${field} is longer than ${MAX_TEXT_CHARS} characters`);
   }
-  if (text.trim().length === 0) throw new HttpError(422, 'invalid_input', `${field} is empty`);
+  const problem = unreadableText(text);
+  if (problem) throw new HttpError(422, 'invalid_input', `${field} ${problem}`);
   return text;
 }
 

@@ -226,12 +226,15 @@ describe('POST /v1/classify under fuzzing', () => {
       expectHandled(answer, what);
       expect(answer.status, what).toBeGreaterThanOrEqual(400);
     }
-    // Valid JSON for odd but non-blank text: classified like any other (JSON escapes may carry lone
-    // surrogates and NULs, which the UTF-8 check of the raw bytes cannot see).
-    for (const body of ['{"inputs":"\\ud800\\udfff\\ud800"}', '{"inputs":"\\u0000\\u0000"}']) {
+    // JSON escapes may carry lone surrogates and NULs, which the UTF-8 check of the raw bytes cannot
+    // see: a text with something visible is classified like any other, one with nothing is refused.
+    const odd = await send('/v1/classify', '{"inputs":"\\ud800\\udfff\\ud800"}');
+    expect(odd.status).toBe(200);
+    expect(odd.json.results[0].top.label).toBe('neutral');
+    for (const body of ['{"inputs":"\\u0000\\u0000"}', '{"inputs":"\\ud800\\u200b"}']) {
       const answer = await send('/v1/classify', body);
-      expect(answer.status, body).toBe(200);
-      expect(answer.json.results[0].top.label).toBe('neutral');
+      expect(answer.status, body).toBe(422);
+      expect(answer.json.error, body).toBe('inputs has no visible characters');
     }
     // Far over the limit the server refuses before reading the body and closes the connection
     // ("Connection: close"); a client still writing may see that as a broken pipe instead of the

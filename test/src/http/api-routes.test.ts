@@ -108,6 +108,12 @@ describe('input errors', () => {
   const cases: [string, unknown, number, string][] = [
     ['an empty text', { inputs: ['sunny', ''] }, 422, 'inputs[1] is empty'],
     ['a blank text', { inputs: '   ' }, 422, 'inputs is empty'],
+    [
+      'a text of invisible characters only',
+      { inputs: ['sunny', '\u200b\u0000\u200d\ufeff'] },
+      422,
+      'inputs[1] has no visible characters',
+    ],
     ['a missing field', { model: FAST_MODEL }, 422, 'inputs is required'],
     ['a wrong type', { inputs: 42 }, 422, 'inputs must be a text or an array of texts'],
     ['a text of the wrong type', { inputs: ['ok', 7] }, 422, 'inputs[1]'],
