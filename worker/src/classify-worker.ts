@@ -10,12 +10,16 @@ import {
   resolveAutoBatching,
 } from './batching-profile.js';
 import { processClassifyJob } from './classify-processor.js';
+import { ConcurrencyGovernor } from './concurrency-governor.js';
 import { HealthServer } from './health-server.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 import { WorkerMetrics } from './worker-metrics.js';
 import { type WorkerModel, WorkerModels } from './worker-models.js';
 import { AUTO_CONCURRENCY, AUTO_WAIT_MS, type WorkerOptions } from './worker-options.js';
+
+/** A queue that has not run dry for this long has a backlog: hold more jobs so batches form. */
+const GROW_AFTER_MS = 500;
 
 /** One worker process's engine: a BullMQ worker feeding per-model micro-batchers. */
 export class ClassifyWorker {
@@ -30,6 +34,7 @@ export class ClassifyWorker {
   private deliveries: DeliveryPublisher | undefined;
   private worker: Worker | undefined;
   private heartbeat: WorkerHeartbeat | undefined;
+  private governorTimer: NodeJS.Timeout | undefined;
   private loaded: string[] = [];
   private auto: AutoBatching = { concurrency: AUTO_CONCURRENCY, waitMs: new Map() };
   private closing: Promise<void> | undefined;
@@ -108,6 +113,7 @@ export class ClassifyWorker {
       ),
     );
     this.worker.on('completed', (job) => this.log.debug({ jobId: job.id, model: job.name }, 'job completed'));
+    this.governConcurrency(this.worker);
     void this.worker.run().catch((err: Error) => this.log.error({ err: err.message }, 'worker stopped'));
     await this.worker.waitUntilReady();
     this.heartbeat = new WorkerHeartbeat(this.redis, options.prefix, {
@@ -155,6 +161,7 @@ export class ClassifyWorker {
           await worker.close(true);
         }
       }
+      clearInterval(this.governorTimer);
       await this.heartbeat?.stop();
       await this.deliveries?.close();
       this.redis?.disconnect();
@@ -190,6 +197,19 @@ export class ClassifyWorker {
       }
       this.auto = resolveAutoBatching(profiles, { maxConcurrency: AUTO_CONCURRENCY, waitMs: AUTO_WAIT_MS });
     }
+  }
+
+  // Only `auto` concurrency below the full amount is governed: a number set by hand is kept.
+  private governConcurrency(worker: Worker): void {
+    if (this.options.concurrency !== 'auto' || this.concurrency >= AUTO_CONCURRENCY) return;
+    const governor = new ConcurrencyGovernor(worker, {
+      base: this.concurrency,
+      max: AUTO_CONCURRENCY,
+      growAfterMs: GROW_AFTER_MS,
+    });
+    worker.on('drained', () => governor.drained());
+    this.governorTimer = setInterval(() => governor.tick(), GROW_AFTER_MS / 5);
+    this.governorTimer.unref();
   }
 
   private waitMsOf(model: string): number {

@@ -13,6 +13,11 @@ export {
 } from './batching-profile.js';
 export { type EncodingModel, type ProcessorContext, processClassifyJob } from './classify-processor.js';
 export { ClassifyWorker } from './classify-worker.js';
+export {
+  ConcurrencyGovernor,
+  type ConcurrencyGovernorOptions,
+  type ConcurrencyTarget,
+} from './concurrency-governor.js';
 export { HealthServer, type HealthSource } from './health-server.js';
 export { InferenceThread } from './inference-thread.js';
 export { type BatchReport, MicroBatcher, type MicroBatcherOptions } from './micro-batcher.js';
