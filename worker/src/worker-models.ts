@@ -7,21 +7,27 @@ import {
   type TextClassification,
 } from '@switchboard/core';
 import { type ClassifierOptions, OnnxClassifier } from '@switchboard/core/inference';
+import { PROBE_TEXT } from './batching-profile.js';
 import { InferenceThread } from './inference-thread.js';
 
 /** Where a model's onnxruntime runs happen. */
 export type Placement = 'inline' | 'thread';
+
+/**
+ * A run this short may hold the main thread: fetching and completing jobs wait no longer than a
+ * Redis round trip. A longer one goes to the inference thread.
+ */
+export const INLINE_MAX_MS = 1;
 
 /** Options of {@link WorkerModels}. */
 export interface WorkerModelsOptions {
   /** onnxruntime session settings. */
   readonly classifier?: ClassifierOptions;
   /**
-   * Run sessions in the inference thread (default) rather than on the main thread. The thread is
-   * faster for every model measured, cheap ones too: the main thread encodes and talks to Redis
-   * while the other runs the model (docs/performance.md).
+   * `auto` (default): on the main thread when one short text runs within {@link INLINE_MAX_MS}
+   * there, else in the inference thread; `always` / `never`: every model in / out of the thread.
    */
-  readonly inferenceThread?: boolean;
+  readonly inferenceThread?: 'auto' | 'always' | 'never';
 }
 
 /** A model as the worker uses it: encoded on the main thread, run where it was placed. */
@@ -57,15 +63,17 @@ export class WorkerModel {
 
 /**
  * The models of one worker process, loaded on first use. onnxruntime-node runs a session
- * synchronously on the calling thread, so the sessions live in one shared {@link InferenceThread}:
- * the process keeps fetching, encoding and completing jobs while a run is in flight. If that
- * thread dies, the next `get` of one of its models starts a new thread and loads the model again;
- * runs in flight fail and their jobs are retried.
+ * synchronously on the calling thread: a cheap model (the default ones: a fraction of a ms a run)
+ * runs on the main thread, where a hop to another thread would cost more than the run (side by
+ * side on a quiet machine: 2,578–3,477 texts/s inline against 2,273–2,678 threaded); a costly one
+ * (a transformer: 10+ ms) runs in one shared {@link InferenceThread}, so that the process keeps
+ * fetching and completing jobs meanwhile. If that thread dies, the next `get` of one of its models
+ * starts a new thread and loads the model again; runs in flight fail and their jobs are retried.
  */
 export class WorkerModels {
   readonly catalog: ModelCatalog;
   private readonly classifierOptions: ClassifierOptions;
-  private readonly useThread: boolean;
+  private readonly mode: 'auto' | 'always' | 'never';
   private readonly loading = new Map<string, Promise<WorkerModel>>();
   private readonly inline = new Set<OnnxClassifier>();
   private readonly inThread = new Set<string>();
@@ -75,7 +83,7 @@ export class WorkerModels {
   constructor(root: string, options: WorkerModelsOptions = {}) {
     this.catalog = new ModelCatalog(root);
     this.classifierOptions = options.classifier ?? {};
-    this.useThread = options.inferenceThread ?? true;
+    this.mode = options.inferenceThread ?? 'auto';
   }
 
   /** The model of a name; loads it on first call. */
@@ -108,10 +116,17 @@ export class WorkerModels {
   }
 
   private async load(manifest: ModelManifest): Promise<WorkerModel> {
-    if (this.useThread) return this.inThreadModel(manifest, await createEncoder(manifest));
+    if (this.mode === 'always') return this.inThreadModel(manifest, await createEncoder(manifest));
     const local = await OnnxClassifier.load(manifest, this.classifierOptions);
-    this.inline.add(local);
-    return new WorkerModel(manifest, local.encoder, 'inline', (batch) => local.run(batch));
+    if (this.mode === 'never' || (await fastestSingleRunMs(local)) <= INLINE_MAX_MS) {
+      this.inline.add(local);
+      return new WorkerModel(manifest, local.encoder, 'inline', (batch) => local.run(batch));
+    }
+    try {
+      return await this.inThreadModel(manifest, local.encoder);
+    } finally {
+      await local.close();
+    }
   }
 
   private async inThreadModel(manifest: ModelManifest, encoder: InputEncoder): Promise<WorkerModel> {
@@ -121,4 +136,15 @@ export class WorkerModels {
     this.inThread.add(manifest.name);
     return new WorkerModel(manifest, encoder, 'thread', (batch) => thread.run(manifest.name, batch));
   }
+}
+
+async function fastestSingleRunMs(classifier: OnnxClassifier): Promise<number> {
+  const probe = classifier.encode([PROBE_TEXT]);
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await classifier.run(probe);
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
 }

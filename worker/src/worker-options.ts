@@ -50,13 +50,12 @@ export const WorkerOptionsSchema = z.object({
    */
   maxWaitMs: autoOr(z.coerce.number().min(0)).default('auto'),
   /**
-   * `WORKER_INFERENCE_THREAD`: `true` runs onnxruntime in a thread of its own, so the process keeps
-   * fetching, encoding and completing jobs during a run; `false` runs it on the main thread.
+   * `WORKER_INFERENCE_THREAD`: `auto` runs a model on the process's main thread when one short text
+   * takes at most 1 ms there (a hop to another thread would cost more than it frees), else in an
+   * inference thread, so the process keeps fetching and completing jobs during long runs;
+   * `always` / `never` force one place for every model.
    */
-  inferenceThread: z
-    .enum(['true', 'false'])
-    .default('true')
-    .transform((v) => v === 'true'),
+  inferenceThread: z.enum(['auto', 'always', 'never']).default('auto'),
   /** `ORT_INTRA_OP_THREADS` */
   intraOpThreads: int(0).default(1),
   /** `WORKER_METRICS_PORT`: process i listens on port + i; 0 picks free ports. */

@@ -25,26 +25,27 @@ afterAll(async () => {
 });
 
 describe('WorkerModels: where a model runs', () => {
-  it('runs models in the inference thread by default, and on the main thread when told', async () => {
-    const threaded = new WorkerModels(models.dir);
-    const inline = new WorkerModels(models.dir, { inferenceThread: false });
+  it('runs a cheap model on the main thread and a costly one in the inference thread', async () => {
+    const auto = new WorkerModels(models.dir);
+    const never = new WorkerModels(models.dir, { inferenceThread: 'never' });
     try {
-      const inThread = await threaded.get(SLOW_MODEL);
-      const onMain = await inline.get(SLOW_MODEL);
-      expect(inThread.placement).toBe('thread');
-      expect(onMain.placement).toBe('inline');
-      expect((await inThread.run(inThread.encode(['rainy'])))[0]!.top.label).toBe('negative');
-      expect((await onMain.run(onMain.encode(['sunny'])))[0]!.top.label).toBe('positive');
+      const fast = await auto.get(FAST_MODEL);
+      const slow = await auto.get(SLOW_MODEL);
+      expect(fast.placement).toBe('inline');
+      expect(slow.placement).toBe('thread');
+      expect((await fast.run(fast.encode(['sunny'])))[0]!.top.label).toBe('positive');
+      expect((await slow.run(slow.encode(['rainy'])))[0]!.top.label).toBe('negative');
+      expect((await never.get(SLOW_MODEL)).placement).toBe('inline');
     } finally {
-      await inline.close();
-      await threaded.close();
+      await never.close();
+      await auto.close();
     }
   });
 });
 
 describe('WorkerModels: sessions in the inference thread', () => {
   it('gives the scores of an in-process classifier, batched, with the main thread encoding', async () => {
-    const threaded = new WorkerModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const local = await OnnxClassifier.load(await readModelFolder(join(models.dir, FAST_MODEL)));
     try {
       const model = await threaded.get(FAST_MODEL);
@@ -69,7 +70,7 @@ describe('WorkerModels: sessions in the inference thread', () => {
   });
 
   it('rejects an unknown model with UnknownModelError and a broken graph with ModelLoadError naming it', async () => {
-    const threaded = new WorkerModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const broken = join(models.dir, 'broken');
     await writeCueModel(broken);
     await writeFile(join(broken, 'model.onnx'), Buffer.from('not a protobuf'));
@@ -96,7 +97,7 @@ describe('WorkerModels: sessions in the inference thread', () => {
   });
 
   it('keeps the main thread free while a run is in flight', async () => {
-    const threaded = new WorkerModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     try {
       const slow = await threaded.get(SLOW_MODEL);
       const batch = slow.encode(Array.from({ length: 64 }, (_, i) => `sunny day ${i}`));
@@ -119,7 +120,7 @@ describe('WorkerModels: sessions in the inference thread', () => {
 
 describe('profileBatching', () => {
   it('times single and batched runs of a loaded model through the thread', async () => {
-    const threaded = new WorkerModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     try {
       const p = await profileBatching(await threaded.get(SLOW_MODEL), 3);
       expect(p.singleMs).toBeGreaterThan(0);
@@ -138,7 +139,7 @@ describe('InferenceThread', () => {
     const thread = new InferenceThread({});
     const manifest = await readModelFolder(join(models.dir, SLOW_MODEL));
     await thread.load(manifest);
-    const threaded = new WorkerModels(models.dir);
+    const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const encoder = await threaded.get(SLOW_MODEL);
     const batch = encoder.encode(Array.from({ length: 64 }, () => 'rainy'));
     const waiting = thread.run(SLOW_MODEL, batch);
