@@ -62,8 +62,8 @@ export class BenchStack {
   ) {}
 
   /**
-   * What the first worker process resolved `WORKER_CONCURRENCY` and `BATCH_MAX_WAIT_MS` to (they
-   * may be `auto`); null for the no-op worker, which does not say.
+   * What the first worker process resolved `WORKER_CONCURRENCY` to (it may be `auto`) and its batch
+   * wait; null for the no-op worker, which does not say.
    */
   get workerSettings(): { concurrency: number; batchWaitMs: Record<string, number> } | null {
     const ready = this.workers[0]?.ready;

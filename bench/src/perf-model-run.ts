@@ -56,7 +56,7 @@ export interface ModelRunSpec {
   readonly redisUrl: string;
   readonly processes: number;
   readonly maxBatch: number;
-  readonly maxWaitMs: number | 'auto';
+  readonly maxWaitMs: number;
   readonly callers: number;
   readonly timing: PerfTiming;
   readonly progress: Progress;
@@ -137,7 +137,7 @@ export async function runModel(spec: ModelRunSpec): Promise<{ cases: CaseFigures
       });
     path({
       key: 'queue',
-      label: `queue e2e, batching (max ${spec.maxBatch}, ${waitLabel(spec.maxWaitMs)})`,
+      label: `queue e2e, batching (max ${spec.maxBatch}, wait ${spec.maxWaitMs} ms)`,
       stack: batching,
       via: 'queue',
       env: {},
@@ -386,11 +386,6 @@ function meanBatch(
     count += after.count - before.count;
   }
   return count > 0 ? sum / count : null;
-}
-
-/** `2 ms`, or `auto` (the worker picks the wait per model from its start-up profile). */
-export function waitLabel(waitMs: number | 'auto'): string {
-  return waitMs === 'auto' ? 'wait auto' : `wait ${waitMs} ms`;
 }
 
 function resolvedSettings(stack: BenchStack, model: string): CaseFigures['resolved'] {

@@ -16,7 +16,6 @@ import { Queue } from 'bullmq';
 import type { Bench, BenchArgs } from './bench.js';
 import { loadBenchTexts, REPO_ROOT } from './bench-texts.js';
 import { formatNumber, markdownTable } from './markdown-table.js';
-import { waitLabel } from './perf-model-run.js';
 import { Progress } from './progress.js';
 import { driveJobs, type LoadRun } from './queue-load.js';
 import { machineInfo, writeResults } from './results-file.js';
@@ -87,7 +86,7 @@ async function runQueueBench(args: BenchArgs): Promise<void> {
     { key: 'noop', label: 'BullMQ, no-op processor', entry: NOOP_ENTRY, env: {} },
     {
       key: 'batching-on',
-      label: `pipeline, batching on (max ${defaults.maxBatch}, ${waitLabel(defaults.maxWaitMs)})`,
+      label: `pipeline, batching on (max ${defaults.maxBatch}, wait ${defaults.maxWaitMs} ms)`,
       entry: WORKER_ENTRY,
       env: modelEnv,
     },

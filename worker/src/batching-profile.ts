@@ -20,7 +20,7 @@ export interface BatchingProfile {
 export const PROFILE_BATCH = 8;
 
 /**
- * Batching must make runs at least this much cheaper per text to be worth holding texts back.
+ * Batching must make runs at least this much cheaper per text to be worth holding many jobs.
  * Below it (a transformer on a few CPU cores: onnxruntime's kernels are already busy with one
  * text's tokens, and batch 8 measured 1.0–1.6× batch 1 on 2 cores), waiting for company and
  * queueing behind a bigger run cost more latency than the capacity they add. The default models
@@ -52,45 +52,21 @@ export async function profileBatching(model: ProfiledModel, rounds = 5): Promise
   return { singleMs, batchMs, gain: (PROFILE_BATCH * singleMs) / Math.max(batchMs, 1e-6) };
 }
 
-/** Settings that `auto` resolves to, from the profiles of a process's models. */
-export interface AutoBatching {
-  /** Jobs the process holds at once. */
-  readonly concurrency: number;
-  /** Batch wait per model, in ms. */
-  readonly waitMs: ReadonlyMap<string, number>;
-}
-
-/** The settings `auto` would not change; they also bound what `auto` picks. */
-export interface BatchingBounds {
-  /** Jobs held at once when batching pays (the default of a number setting). */
-  readonly maxConcurrency: number;
-  /** Batch wait when batching pays. */
-  readonly waitMs: number;
-}
-
 /**
- * Resolves `auto`: a model whose runs batch well keeps the full concurrency and wait, so batches
- * form; a model where they do not runs each text as soon as it arrives and the process holds only
- * enough jobs to hide the Redis round trip, so jobs stay in Redis for whichever process is free
- * instead of queueing behind a busy one. With several models, the process takes the smallest
- * concurrency (the one that protects the slow model's latency).
+ * Resolves `WORKER_CONCURRENCY=auto`: a process whose models all batch well holds `max` jobs, so
+ * batches form; a model that does not batch well needs only enough jobs in hand to hide the Redis
+ * round trip, and fewer held jobs keep the others in Redis for whichever process frees up first
+ * instead of queueing behind a busy one. With several models, the smallest wins (it protects the
+ * slow model's latency).
  */
-export function resolveAutoBatching(
-  profiles: ReadonlyMap<string, BatchingProfile>,
-  bounds: BatchingBounds,
-): AutoBatching {
-  let concurrency = bounds.maxConcurrency;
-  const waitMs = new Map<string, number>();
-  for (const [model, p] of profiles) {
-    if (p.gain >= BATCHING_PAYS_AT) {
-      waitMs.set(model, bounds.waitMs);
-      continue;
-    }
-    waitMs.set(model, 0);
+export function resolveAutoConcurrency(profiles: ReadonlyMap<string, BatchingProfile>, max: number): number {
+  let concurrency = max;
+  for (const p of profiles.values()) {
+    if (p.gain >= BATCHING_PAYS_AT) continue;
     const hide = 1 + Math.ceil(ROUND_TRIP_MS / Math.max(p.singleMs, 0.01));
     concurrency = Math.min(concurrency, Math.max(2, hide));
   }
-  return { concurrency, waitMs };
+  return concurrency;
 }
 
 async function timed(action: () => Promise<unknown>): Promise<number> {

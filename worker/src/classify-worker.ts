@@ -3,12 +3,7 @@ import { CLASSIFY_QUEUE, connectionFromUrl, DeliveryPublisher, redisOptions } fr
 import { MetricsTime, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import {
-  type AutoBatching,
-  type BatchingProfile,
-  profileBatching,
-  resolveAutoBatching,
-} from './batching-profile.js';
+import { type BatchingProfile, profileBatching, resolveAutoConcurrency } from './batching-profile.js';
 import { processClassifyJob } from './classify-processor.js';
 import { ConcurrencyGovernor } from './concurrency-governor.js';
 import { HealthServer } from './health-server.js';
@@ -16,7 +11,7 @@ import { MicroBatcher } from './micro-batcher.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 import { WorkerMetrics } from './worker-metrics.js';
 import { type WorkerModel, WorkerModels } from './worker-models.js';
-import { AUTO_CONCURRENCY, AUTO_WAIT_MS, type WorkerOptions } from './worker-options.js';
+import { AUTO_CONCURRENCY, type WorkerOptions } from './worker-options.js';
 
 /** A queue that has not run dry for this long has a backlog: hold more jobs so batches form. */
 const GROW_AFTER_MS = 500;
@@ -36,7 +31,7 @@ export class ClassifyWorker {
   private heartbeat: WorkerHeartbeat | undefined;
   private governorTimer: NodeJS.Timeout | undefined;
   private loaded: string[] = [];
-  private auto: AutoBatching = { concurrency: AUTO_CONCURRENCY, waitMs: new Map() };
+  private autoConcurrency = AUTO_CONCURRENCY;
   private closing: Promise<void> | undefined;
 
   constructor(options: WorkerOptions, index: number, log: Logger) {
@@ -62,12 +57,12 @@ export class ClassifyWorker {
   /** Jobs this process holds at once, with `auto` resolved from the models' batching profiles. */
   get concurrency(): number {
     const { concurrency } = this.options;
-    return concurrency === 'auto' ? this.auto.concurrency : concurrency;
+    return concurrency === 'auto' ? this.autoConcurrency : concurrency;
   }
 
-  /** Batch wait of each loaded model in ms, with `auto` resolved. */
+  /** Batch wait of each loaded model in ms. */
   get batchWaitMs(): Record<string, number> {
-    return Object.fromEntries(this.loaded.map((m) => [m, this.waitMsOf(m)]));
+    return Object.fromEntries(this.loaded.map((m) => [m, this.options.maxWaitMs]));
   }
 
   /** Loads models, starts the metrics server and starts taking jobs. Resolves to the metrics port. */
@@ -185,7 +180,7 @@ export class ClassifyWorker {
     }
     this.loaded = loaded.map((c) => c.manifest.name);
     this.metrics.modelsLoaded.set(loaded.length);
-    if (this.options.concurrency === 'auto' || this.options.maxWaitMs === 'auto') {
+    if (this.options.concurrency === 'auto') {
       const profiles = new Map<string, BatchingProfile>();
       for (const model of loaded) {
         const profile = await profileBatching(model);
@@ -195,7 +190,7 @@ export class ClassifyWorker {
           'batching profile',
         );
       }
-      this.auto = resolveAutoBatching(profiles, { maxConcurrency: AUTO_CONCURRENCY, waitMs: AUTO_WAIT_MS });
+      this.autoConcurrency = resolveAutoConcurrency(profiles, AUTO_CONCURRENCY);
     }
   }
 
@@ -212,18 +207,13 @@ export class ClassifyWorker {
     this.governorTimer.unref();
   }
 
-  private waitMsOf(model: string): number {
-    const { maxWaitMs } = this.options;
-    return maxWaitMs === 'auto' ? (this.auto.waitMs.get(model) ?? AUTO_WAIT_MS) : maxWaitMs;
-  }
-
   private batcherFor(model: string): MicroBatcher {
     let batcher = this.batchers.get(model);
     if (!batcher) {
-      const { maxBatch, maxTokens } = this.options;
+      const { maxBatch, maxTokens, maxWaitMs } = this.options;
       batcher = new MicroBatcher(
         async (batch) => (await this.repository.get(model)).run(batch),
-        { maxBatch, maxTokens, maxWaitMs: this.waitMsOf(model) },
+        { maxBatch, maxTokens, maxWaitMs },
         (report) => this.metrics.batchSize.observe({ model }, report.size),
       );
       this.batchers.set(model, batcher);

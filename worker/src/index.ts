@@ -4,12 +4,11 @@
  * @packageDocumentation
  */
 export {
-  type AutoBatching,
   BATCHING_PAYS_AT,
   type BatchingProfile,
   PROFILE_BATCH,
   profileBatching,
-  resolveAutoBatching,
+  resolveAutoConcurrency,
 } from './batching-profile.js';
 export { type EncodingModel, type ProcessorContext, processClassifyJob } from './classify-processor.js';
 export { ClassifyWorker } from './classify-worker.js';
@@ -36,7 +35,6 @@ export {
 } from './worker-models.js';
 export {
   AUTO_CONCURRENCY,
-  AUTO_WAIT_MS,
   WORKER_ENV,
   type WorkerOptions,
   WorkerOptionsSchema,

@@ -11,9 +11,6 @@ const autoOr = (value: z.ZodType<number, unknown>) => z.union([z.literal('auto')
  */
 export const AUTO_CONCURRENCY = 16;
 
-/** Batch wait, in ms, of a model whose runs batch well. */
-export const AUTO_WAIT_MS = 2;
-
 /** Everything a worker process can be told, each with its environment variable and default. */
 export const WorkerOptionsSchema = z.object({
   /** `REDIS_URL` */
@@ -37,7 +34,8 @@ export const WorkerOptionsSchema = z.object({
   /**
    * `WORKER_CONCURRENCY`: jobs one process holds at once (they wait in the batcher), or `auto`:
    * {@link AUTO_CONCURRENCY} when every model's runs batch well, else just enough to hide the Redis
-   * round trip, measured per model at start-up (see batching-profile.ts and docs/performance.md).
+   * round trip (growing under a backlog), measured per model at start-up (see batching-profile.ts,
+   * concurrency-governor.ts and docs/performance.md).
    */
   concurrency: autoOr(int(1)).default('auto'),
   /** `BATCH_MAX_SIZE`: most texts in one run; on CPU, onnxruntime gains little past 8–16. */
@@ -45,10 +43,11 @@ export const WorkerOptionsSchema = z.object({
   /** `BATCH_MAX_TOKENS`: padded tokens per run. */
   maxTokens: int(1).default(16_384),
   /**
-   * `BATCH_MAX_WAIT_MS`: longest a text waits for company, or `auto`: {@link AUTO_WAIT_MS} for a
-   * model whose runs batch well, 0 for one whose runs do not.
+   * `BATCH_MAX_WAIT_MS`: longest a text waits for company. 0: a text runs as soon as the model is
+   * free, and the texts that arrive during a run make the next batch (side by side, 0 beat 2 ms for
+   * both the default model and the transformer; docs/performance.md).
    */
-  maxWaitMs: autoOr(z.coerce.number().min(0)).default('auto'),
+  maxWaitMs: z.coerce.number().min(0).default(0),
   /**
    * `WORKER_INFERENCE_THREAD`: `auto` runs a model on the process's main thread when one short text
    * takes at most 1 ms there (a hop to another thread would cost more than it frees), else in an
