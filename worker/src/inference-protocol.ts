@@ -12,6 +12,7 @@ import type { ClassifierOptions } from '@switchboard/core/inference';
 export type InferenceRequest =
   | { readonly type: 'load'; readonly id: number; readonly manifest: ModelManifest }
   | { readonly type: 'close' }
+  | { readonly type: 'unload'; readonly id: number; readonly model: string }
   | {
       readonly type: 'run';
       readonly id: number;

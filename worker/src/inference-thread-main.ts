@@ -50,6 +50,12 @@ async function handle(request: Exclude<InferenceRequest, { type: 'close' }>): Pr
     await loading;
     return { id: request.id, ok: true };
   }
+  if (request.type === 'unload') {
+    const unloading = classifiers.get(request.model);
+    classifiers.delete(request.model);
+    await (await unloading)?.close();
+    return { id: request.id, ok: true };
+  }
   const classifier = classifiers.get(request.model);
   if (!classifier) throw new Error(`model ${request.model} is not loaded in the inference thread`);
   const results = await (await classifier).run(request.batch);

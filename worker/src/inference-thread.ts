@@ -58,6 +58,11 @@ export class InferenceThread {
     await this.call({ type: 'load', manifest });
   }
 
+  /** Releases a model's session in the thread (the model is then run elsewhere). */
+  async unload(model: string): Promise<void> {
+    await this.call({ type: 'unload', model });
+  }
+
   /** One onnxruntime run over already-encoded texts of a loaded model. */
   async run(model: string, batch: readonly EncodedText[]): Promise<TextClassification[]> {
     const reply = await this.call({ type: 'run', model, batch });
@@ -95,6 +100,7 @@ export class InferenceThread {
   private call(
     request:
       | { type: 'load'; manifest: ModelManifest }
+      | { type: 'unload'; model: string }
       | { type: 'run'; model: string; batch: readonly EncodedText[] },
   ): Promise<InferenceReply & { ok: true }> {
     if (this.ended) return Promise.reject(this.ended);

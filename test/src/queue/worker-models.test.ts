@@ -157,6 +157,21 @@ describe('InferenceThread', () => {
     await thread.close();
   });
 
+  it('releases an unloaded model: runs of it are then refused, the others go on', async () => {
+    const thread = new InferenceThread({});
+    try {
+      await thread.load(await readModelFolder(join(models.dir, FAST_MODEL)));
+      await thread.load(await readModelFolder(join(models.dir, SLOW_MODEL)));
+      const batch = [{ ids: [1, 2], truncated: false }];
+      expect(await thread.run(FAST_MODEL, batch)).toHaveLength(1);
+      await thread.unload(FAST_MODEL);
+      await expect(thread.run(FAST_MODEL, batch)).rejects.toThrow(/is not loaded/);
+      expect(await thread.run(SLOW_MODEL, batch)).toHaveLength(1);
+    } finally {
+      await thread.close();
+    }
+  });
+
   it('answers a run for a model it has not loaded with an error, not a hang', async () => {
     const thread = new InferenceThread({});
     try {
