@@ -37,19 +37,28 @@ export const PROBE_TEXT =
 
 /** Times single-text and batched runs of a loaded model (after its warm-up run). */
 export async function profileBatching(model: ProfiledModel, rounds = 5): Promise<BatchingProfile> {
-  const one = model.encode([PROBE_TEXT]);
+  const singleMs = await fastestRunMs(model, model.encode([PROBE_TEXT]), rounds);
   const many = model.encode(Array.from({ length: PROFILE_BATCH }, () => PROBE_TEXT));
-  const single: number[] = [];
-  const batched: number[] = [];
-  for (let i = 0; i < rounds; i++) {
-    single.push(await timed(() => model.run(one)));
-    batched.push(await timed(() => model.run(many)));
-  }
-  // Other load on the machine only ever adds time, so the fastest of a few runs is the steadiest
-  // estimate of what the model costs.
-  const singleMs = Math.min(...single);
-  const batchMs = Math.min(...batched);
+  const batchMs = await fastestRunMs(model, many, rounds);
   return { singleMs, batchMs, gain: (PROFILE_BATCH * singleMs) / Math.max(batchMs, 1e-6) };
+}
+
+/**
+ * The fastest of `rounds` runs of one batch, in ms. Other load on the machine only ever adds time,
+ * so the fastest run is the steadiest estimate of what the model costs.
+ */
+export async function fastestRunMs(
+  model: Pick<ProfiledModel, 'run'>,
+  batch: readonly EncodedText[],
+  rounds: number,
+): Promise<number> {
+  let fastest = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < rounds; i++) {
+    const started = performance.now();
+    await model.run(batch);
+    fastest = Math.min(fastest, performance.now() - started);
+  }
+  return fastest;
 }
 
 /**
@@ -67,10 +76,4 @@ export function resolveAutoConcurrency(profiles: ReadonlyMap<string, BatchingPro
     concurrency = Math.min(concurrency, Math.max(2, hide));
   }
   return concurrency;
-}
-
-async function timed(action: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await action();
-  return performance.now() - started;
 }
