@@ -62,16 +62,12 @@ export class BenchStack {
   ) {}
 
   /**
-   * What the first worker process resolved `WORKER_CONCURRENCY` to (it may be `auto`) and its batch
-   * wait; null for the no-op worker, which does not say.
+   * What the first worker process resolved `WORKER_CONCURRENCY` to (it may be `auto`); null for the
+   * no-op worker, which does not say.
    */
-  get workerSettings(): { concurrency: number; batchWaitMs: Record<string, number> } | null {
-    const ready = this.workers[0]?.ready;
-    if (typeof ready?.concurrency !== 'number') return null;
-    return {
-      concurrency: ready.concurrency,
-      batchWaitMs: (ready.batchWaitMs ?? {}) as Record<string, number>,
-    };
+  get resolvedConcurrency(): number | null {
+    const concurrency = this.workers[0]?.ready.concurrency;
+    return typeof concurrency === 'number' ? concurrency : null;
   }
 
   /** Starts the processes and waits until each says it is ready. */

@@ -246,7 +246,7 @@ export async function runModel(spec: ModelRunSpec): Promise<{ cases: CaseFigures
         label: p.label,
         processes: Number(p.env.WORKER_PROCESSES ?? spec.processes),
         env: p.env,
-        resolved: resolvedSettings(p.stack, manifest.name),
+        concurrency: p.stack.resolvedConcurrency,
         saturation: {
           ...latency(runs.flatMap((s) => s.run.latenciesMs)),
           textsPerSecond: median(rounds),
@@ -386,10 +386,4 @@ function meanBatch(
     count += after.count - before.count;
   }
   return count > 0 ? sum / count : null;
-}
-
-function resolvedSettings(stack: BenchStack, model: string): CaseFigures['resolved'] {
-  const settings = stack.workerSettings;
-  const waitMs = settings?.batchWaitMs[model];
-  return settings && waitMs !== undefined ? { concurrency: settings.concurrency, waitMs } : null;
 }

@@ -162,10 +162,12 @@ export function perfReport(
   return lines.join('\n');
 }
 
-/** What `auto` settings became in each path's workers (they profile the model at start). */
+/** What `WORKER_CONCURRENCY` became in each path's workers (`auto` profiles the model at start). */
 function resolvedLine(m: ModelFigures): string {
   const parts = m.cases
-    .filter((c) => c.resolved !== null)
-    .map((c) => `${c.label}: ${c.resolved!.concurrency} jobs held a process, wait ${c.resolved!.waitMs} ms`);
-  return parts.length === 0 ? '' : `Worker settings as the workers resolved them: ${parts.join('; ')}.`;
+    .filter((c) => c.concurrency !== null)
+    .map((c) => `${c.label}: ${c.concurrency} jobs held a process`);
+  return parts.length === 0
+    ? ''
+    : `Worker concurrency as the workers resolved it (\`auto\` grows it to 16 under a backlog): ${parts.join('; ')}.`;
 }

@@ -32,8 +32,8 @@ export interface CaseFigures {
   readonly processes: number;
   /** Environment the workers got on top of the bench's own. */
   readonly env: Record<string, string>;
-  /** Jobs held a process and batch wait (ms) of the model, as the workers resolved them (`auto`). */
-  readonly resolved: { readonly concurrency: number; readonly waitMs: number } | null;
+  /** Jobs held a process as the workers resolved `WORKER_CONCURRENCY` (null: the no-op worker). */
+  readonly concurrency: number | null;
   readonly saturation: Latency & {
     /** Median of the rounds. */
     readonly textsPerSecond: number;

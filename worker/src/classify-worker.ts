@@ -60,11 +60,6 @@ export class ClassifyWorker {
     return concurrency === 'auto' ? this.autoConcurrency : concurrency;
   }
 
-  /** Batch wait of each loaded model in ms. */
-  get batchWaitMs(): Record<string, number> {
-    return Object.fromEntries(this.loaded.map((m) => [m, this.options.maxWaitMs]));
-  }
-
   /** Loads models, starts the metrics server and starts taking jobs. Resolves to the metrics port. */
   async start(): Promise<number> {
     const { options } = this;
@@ -125,7 +120,7 @@ export class ClassifyWorker {
         models: this.loaded,
         metricsPort: port,
         concurrency,
-        batchWaitMs: this.batchWaitMs,
+        batchWaitMs: options.maxWaitMs,
       },
       'worker ready',
     );

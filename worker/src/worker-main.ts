@@ -56,7 +56,6 @@ if (options.processes > 1) {
       metricsPort,
       models: [...worker.models],
       concurrency: worker.concurrency,
-      batchWaitMs: worker.batchWaitMs,
     };
     const metricsUrl = `http://${options.metricsHost}:${metricsPort}/metrics`;
     announceReady({

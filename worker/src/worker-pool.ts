@@ -11,8 +11,6 @@ export interface ReadyMessage {
   models: string[];
   /** Jobs the process holds at once (`WORKER_CONCURRENCY`, `auto` resolved). */
   concurrency: number;
-  /** Batch wait per loaded model in ms (`BATCH_MAX_WAIT_MS`, `auto` resolved). */
-  batchWaitMs: Record<string, number>;
 }
 
 /** Options of {@link WorkerPool}. */
