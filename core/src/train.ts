@@ -6,6 +6,7 @@
 
 export { type ModelFolderContents, writeModelFolder } from './model/write-model-folder.js';
 export {
+  addEmbeddingBag,
   buildEmbeddingBagModel,
   type EmbeddingBagOptions,
   type EmbeddingBagWeights,
@@ -13,6 +14,19 @@ export {
   poolingScale,
 } from './onnx/embedding-bag-model.js';
 export { type AttrValue, type Dim, type ElemType, GraphBuilder } from './onnx/onnx-graph.js';
+export {
+  addWordCnn,
+  type BagCnnOptions,
+  buildBagCnnModel,
+  type WordCnnWeights,
+} from './onnx/word-cnn-model.js';
+export {
+  BagCnnModel,
+  type CnnVectors,
+  SEQUENCE_VOCABULARY_FILE,
+  type SequenceVocabularyReport,
+  trainBagCnn,
+} from './train/bag-cnn-model.js';
 export {
   DEFAULT_FASTTEXT_OPTIONS,
   type EpochReport,
@@ -27,6 +41,7 @@ export { applyPretrained, type PretrainedInit, type PretrainedReport } from './t
 export { SeededRandom } from './train/seeded-random.js';
 export {
   metricsRecord,
+  type TrainedModel,
   type TrainedModelInfo,
   trainedModelSpec,
   writeTrainedModel,
@@ -40,6 +55,10 @@ export {
   readLabelledTsv,
   type SkippedLine,
 } from './train/tsv-data.js';
+export {
+  DEFAULT_WORD_CNN_OPTIONS,
+  type WordCnnOptions,
+} from './train/word-cnn-trainer.js';
 export {
   describeWordVectors,
   readWordVectors,

@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { ModelLoadError } from '../errors.js';
 import { HashedNgramFeaturizer } from '../text/hashed-featurizer.js';
 import { HfTokenizerEncoder } from '../text/hf-tokenizer.js';
 import type { InputEncoder } from '../text/input-encoder.js';
+import { parseSequenceVocabulary } from '../text/sequence-vocabulary.js';
 import { describeFsError, readJsonFile, readRawJson } from './json-file.js';
 import { type HfConfig, HfConfigSchema, type SwitchboardSpec, SwitchboardSpecSchema } from './model-spec.js';
 
@@ -71,6 +72,15 @@ export async function readModelFolder(dir: string): Promise<ModelManifest> {
     throw new ModelLoadError(tokenizerPath, 'missing file (and switchboard.json declares no featurizer)');
   }
 
+  const vocabularyName = spec.featurizer?.sequence_vocabulary;
+  const vocabularyPath = vocabularyName === undefined ? undefined : join(root, vocabularyName);
+  if (vocabularyPath && !existsSync(vocabularyPath)) {
+    throw new ModelLoadError(
+      vocabularyPath,
+      'missing file (switchboard.json names it as featurizer.sequence_vocabulary)',
+    );
+  }
+
   const candidates = [join(root, 'model.onnx'), join(root, 'onnx', 'model.onnx')];
   const onnxPath = candidates.find((p) => existsSync(p));
   if (!onnxPath) throw new ModelLoadError(candidates[0]!, 'missing file (also looked for onnx/model.onnx)');
@@ -79,7 +89,12 @@ export async function readModelFolder(dir: string): Promise<ModelManifest> {
     spec.max_input_tokens ??
     (spec.featurizer ? undefined : config.max_position_embeddings) ??
     DEFAULT_MAX_INPUT_TOKENS;
-  const files = [onnxPath, configPath, ...(spec.featurizer ? [] : [tokenizerPath])];
+  const files = [
+    onnxPath,
+    configPath,
+    ...(spec.featurizer ? [] : [tokenizerPath]),
+    ...(vocabularyPath ? [vocabularyPath] : []),
+  ];
   let sizeBytes = 0;
   for (const f of files) sizeBytes += (await stat(f)).size;
 
@@ -101,8 +116,20 @@ export async function readModelFolder(dir: string): Promise<ModelManifest> {
 
 /** Builds the model's tokenizer or featurizer. */
 export async function createEncoder(manifest: ModelManifest): Promise<InputEncoder> {
-  if (manifest.spec.featurizer) {
-    return new HashedNgramFeaturizer(manifest.spec.featurizer, manifest.maxInputTokens);
+  const { featurizer } = manifest.spec;
+  if (featurizer) {
+    if (featurizer.sequence_vocabulary === undefined) {
+      return new HashedNgramFeaturizer(featurizer, manifest.maxInputTokens);
+    }
+    const path = join(manifest.dir, featurizer.sequence_vocabulary);
+    const text = await readFile(path, 'utf8').catch((err: unknown) => {
+      throw new ModelLoadError(path, describeFsError(err), { cause: err });
+    });
+    return new HashedNgramFeaturizer(
+      featurizer,
+      manifest.maxInputTokens,
+      parseSequenceVocabulary(text, path),
+    );
   }
   const tokenizerPath = join(manifest.dir, 'tokenizer.json');
   const tokenizerJson = await readRawJson(tokenizerPath);

@@ -25,6 +25,12 @@ export const FeaturizerSchema = z.object({
     .readonly()
     .nullable(),
   lowercase: z.boolean(),
+  // A plain file name: the vocabulary lives in the model folder, never elsewhere.
+  sequence_vocabulary: z
+    .string()
+    .regex(/^[\w.-]+$/, 'must be a file name in the model folder, e.g. vocab.txt')
+    .refine((name) => name !== '.' && name !== '..', 'must be a file name in the model folder')
+    .optional(),
 });
 
 /** Switchboard's own optional `switchboard.json`: what Hugging Face has no field for. */

@@ -47,7 +47,22 @@ export function buildEmbeddingBagModel(
   const ids = g.input('input_ids', 'int64', ['batch', 'sequence']);
   const mask = g.input('attention_mask', 'int64', ['batch', 'sequence']);
   g.output('logits', 'float', ['batch', w.classes]);
+  addEmbeddingBag(g, ids, g.node('Cast', [mask], { to: 1 }), w, options, 'logits');
+  return g.toBytes('switchboard-embedding-bag');
+}
 
+/**
+ * Adds the embedding bag to a graph: `ids` (int64) pooled where `maskF` (float, same shape) is 1,
+ * then the linear layer. Returns the name of the logits (`output` when given).
+ */
+export function addEmbeddingBag(
+  g: GraphBuilder,
+  ids: string,
+  maskF: string,
+  w: EmbeddingBagWeights,
+  options: EmbeddingBagOptions = {},
+  output?: string,
+): string {
   const table = g.floats('embedding', [w.vocab, w.dim], w.embedding);
   const weight = g.floats('classifier.weight', [w.dim, w.classes], w.weight);
   const bias = g.floats('classifier.bias', [w.classes], w.bias);
@@ -56,12 +71,10 @@ export function buildEmbeddingBagModel(
   const one = g.floats('one', [], [1]);
 
   const vectors = g.node('Gather', [table, ids], { axis: 0 });
-  const maskF = g.node('Cast', [mask], { to: 1 });
   const masked = g.node('Mul', [vectors, g.node('Unsqueeze', [maskF, lastAxis])]);
   const sum = g.node('ReduceSum', [masked, seqAxis], { keepdims: 0 });
   const count = g.node('Max', [g.node('ReduceSum', [maskF, seqAxis], { keepdims: 1 }), one]);
   const divisor = options.pooling === 'sqrt' ? g.node('Sqrt', [count]) : count;
   const pooled = g.node('Div', [sum, divisor]);
-  g.node('Add', [g.node('MatMul', [pooled, weight]), bias], {}, 'logits');
-  return g.toBytes('switchboard-embedding-bag');
+  return g.node('Add', [g.node('MatMul', [pooled, weight]), bias], {}, output);
 }

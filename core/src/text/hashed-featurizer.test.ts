@@ -124,3 +124,33 @@ describe('HashedNgramFeaturizer', () => {
 // Computed outside this code base (Python) with 32-bit FNV-1a, word seed 0x9e3779b9, over "hello",
 // "hello\u0001world" and "world", each taken modulo 999 plus one.
 const PINNED_HELLO_WORLD = [594, 96, 191];
+
+describe('HashedNgramFeaturizer with a sequence vocabulary', () => {
+  const spec = { ...SPEC, buckets: 1000, sequence_vocabulary: 'vocab.txt' };
+
+  it('puts one id per word first, buckets + line (buckets for unknown words), then the n-gram ids', () => {
+    const f = new HashedNgramFeaturizer(spec, 256, ['the', 'cat']);
+    const plain = new HashedNgramFeaturizer(SPEC_WITHOUT_VOCABULARY(spec), 256);
+    const { ids } = f.encode('The cat purrs');
+    expect(ids.slice(0, 3)).toEqual([1001, 1002, 1000]);
+    expect(ids.slice(3)).toEqual(plain.encode('The cat purrs').ids);
+    expect(f.encode('').ids).toEqual([]);
+  });
+
+  it('truncates the words of both parts alike', () => {
+    const f = new HashedNgramFeaturizer(spec, 2, ['a']);
+    const { ids, truncated } = f.encode('a b c');
+    expect(truncated).toBe(true);
+    expect(ids.filter((id) => id >= 1000)).toEqual([1001, 1000]);
+  });
+
+  it('needs a vocabulary exactly when the spec names one', () => {
+    expect(() => new HashedNgramFeaturizer(spec, 256)).toThrow(/exactly when its spec names/);
+    expect(() => new HashedNgramFeaturizer(SPEC, 256, ['a'])).toThrow(/exactly when its spec names/);
+  });
+});
+
+function SPEC_WITHOUT_VOCABULARY(spec: HashedNgramSpec): HashedNgramSpec {
+  const { sequence_vocabulary: _, ...rest } = spec;
+  return rest;
+}

@@ -14,6 +14,13 @@ export interface HashedNgramSpec {
   readonly char_ngrams: readonly [number, number] | null;
   /** Lower-case (and NFKC-normalise) before splitting. */
   readonly lowercase: boolean;
+  /**
+   * File (in the model folder) listing the words of the word-sequence branch, one a line. When
+   * set, the ids start with one id per word in text order, `buckets + line` (1-based; `buckets`
+   * for a word not listed), followed by the hashed n-gram ids, so one `input_ids` tensor feeds
+   * both a bag of n-grams and a model that reads word order.
+   */
+  readonly sequence_vocabulary?: string;
 }
 
 // Words are runs of letters, digits, apostrophes inside words and marks; every other non-space
@@ -53,14 +60,33 @@ export class HashedNgramFeaturizer implements InputEncoder {
   readonly spec: HashedNgramSpec;
   private readonly range: number;
   private readonly charCache = new Map<string, number[]>();
+  private readonly sequence: ReadonlyMap<string, number> | undefined;
 
-  constructor(spec: HashedNgramSpec, maxTokens: number) {
+  /**
+   * @param vocabulary the words of `spec.sequence_vocabulary` in file order; required exactly
+   *   when the spec names one
+   */
+  constructor(spec: HashedNgramSpec, maxTokens: number, vocabulary?: readonly string[]) {
     if (!Number.isInteger(spec.buckets) || spec.buckets < 2) {
       throw new RangeError(`featurizer.buckets must be an integer >= 2, got ${spec.buckets}`);
+    }
+    if ((spec.sequence_vocabulary === undefined) !== (vocabulary === undefined)) {
+      throw new RangeError('a featurizer takes a vocabulary exactly when its spec names sequence_vocabulary');
     }
     this.spec = spec;
     this.maxTokens = maxTokens;
     this.range = spec.buckets - 1;
+    if (vocabulary) this.sequence = new Map(vocabulary.map((word, i) => [word, i + 1]));
+  }
+
+  /** Words of the sequence vocabulary (0 without one); sequence ids run `buckets..buckets+size`. */
+  get sequenceSize(): number {
+    return this.sequence?.size ?? 0;
+  }
+
+  /** 1-based line of `word` in the sequence vocabulary, 0 when it is not listed. */
+  sequenceIndex(word: string): number {
+    return this.sequence?.get(word) ?? 0;
   }
 
   encode(text: string): EncodedText {
@@ -68,6 +94,7 @@ export class HashedNgramFeaturizer implements InputEncoder {
     const truncated = all.length > this.maxTokens;
     const words = truncated ? all.slice(0, this.maxTokens) : all;
     const ids: number[] = [];
+    if (this.sequence) for (const word of words) ids.push(this.spec.buckets + this.sequenceIndex(word));
     const { word_ngrams: maxN, char_ngrams: chars } = this.spec;
     for (let i = 0; i < words.length; i++) {
       const word = words[i]!;

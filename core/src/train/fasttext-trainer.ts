@@ -86,6 +86,8 @@ export interface TrainProgress {
   readonly loss: number;
   /** Current learning rate. */
   readonly lr: number;
+  /** `cnn` while the word CNN of a combined model trains (see `trainBagCnn`). */
+  readonly stage?: 'cnn';
 }
 
 /** What one finished epoch gave. */
@@ -97,6 +99,12 @@ export interface EpochReport {
   readonly dev?: ClassificationMetrics;
   /** True for the report after the last epoch that gives the figures of the averaged weights. */
   readonly averaged?: boolean;
+  /**
+   * `cnn` for the epochs of the word CNN of a combined model; `dev` is then the figures of the
+   * combined model and `cnnDev` those of the CNN alone.
+   */
+  readonly stage?: 'cnn';
+  readonly cnnDev?: ClassificationMetrics;
 }
 
 /** Callbacks for a person watching a training run. */

@@ -60,20 +60,46 @@ export function applyPretrained(
   const skipped = vectors.words.length - chosen.length;
   if (chosen.length === 0) return { rows: 0, skipped, projection: 'copy' };
 
+  const width = Math.min(dim, source);
+  const { rows: out, projection } = projectVectors(vectors.vectors, source, chosen, dim, init.norm);
+  for (const [r, bucket] of buckets.entries()) {
+    for (let c = 0; c < width; c++) embedding[bucket * dim + c] = out[r * width + c]!;
+    pretrainedRows[bucket] = 1;
+  }
+  return { rows: chosen.length, skipped, projection };
+}
+
+/** Rows of {@link projectVectors}: `rows.length * min(dim, source)` values. */
+export interface ProjectedVectors {
+  readonly rows: Float64Array;
+  /** `pca` when the vectors were wider than `dim`, `copy` otherwise. */
+  readonly projection: 'pca' | 'copy';
+}
+
+/**
+ * The chosen rows of `data` (`source` wide), centred, reduced to their top `dim` principal
+ * components when wider, and scaled so their mean length is `norm`.
+ */
+export function projectVectors(
+  data: Float32Array,
+  source: number,
+  chosen: readonly number[],
+  dim: number,
+  norm: number,
+): ProjectedVectors {
   const mean = new Float64Array(source);
-  for (const i of chosen) for (let d = 0; d < source; d++) mean[d]! += vectors.vectors[i * source + d]!;
-  for (let d = 0; d < source; d++) mean[d]! /= chosen.length;
+  for (const i of chosen) for (let d = 0; d < source; d++) mean[d]! += data[i * source + d]!;
+  for (let d = 0; d < source; d++) mean[d]! /= Math.max(chosen.length, 1);
 
   const width = Math.min(dim, source);
   const projection = source > dim ? 'pca' : 'copy';
   // Columns of `basis` (source x width) map a centred vector to the model's columns.
-  const basis =
-    projection === 'pca' ? principalAxes(vectors.vectors, source, chosen, mean, dim) : identity(source);
+  const basis = projection === 'pca' ? principalAxes(data, source, chosen, mean, dim) : identity(source);
   const out = new Float64Array(chosen.length * width);
   let normSum = 0;
   const centred = new Float64Array(source);
   for (const [r, i] of chosen.entries()) {
-    for (let d = 0; d < source; d++) centred[d] = vectors.vectors[i * source + d]! - mean[d]!;
+    for (let d = 0; d < source; d++) centred[d] = data[i * source + d]! - mean[d]!;
     let sq = 0;
     for (let c = 0; c < width; c++) {
       let s = 0;
@@ -83,12 +109,9 @@ export function applyPretrained(
     }
     normSum += Math.sqrt(sq);
   }
-  const scale = normSum > 0 ? init.norm / (normSum / chosen.length) : 0;
-  for (const [r, bucket] of buckets.entries()) {
-    for (let c = 0; c < width; c++) embedding[bucket * dim + c] = out[r * width + c]! * scale;
-    pretrainedRows[bucket] = 1;
-  }
-  return { rows: chosen.length, skipped, projection };
+  const scale = normSum > 0 ? norm / (normSum / chosen.length) : 0;
+  for (let i = 0; i < out.length; i++) out[i]! *= scale;
+  return { rows: out, projection };
 }
 
 function identity(n: number): Float64Array {

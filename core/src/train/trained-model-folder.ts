@@ -2,6 +2,8 @@ import { basename } from 'node:path';
 import { InputError } from '../errors.js';
 import type { SwitchboardSpec } from '../model/model-spec.js';
 import { writeModelFolder } from '../model/write-model-folder.js';
+import { formatSequenceVocabulary } from '../text/sequence-vocabulary.js';
+import { BagCnnModel, SEQUENCE_VOCABULARY_FILE } from './bag-cnn-model.js';
 import type { FastTextModel } from './fasttext-trainer.js';
 import type { ClassificationMetrics } from './metrics.js';
 import type { LabelledData } from './tsv-data.js';
@@ -16,7 +18,12 @@ export interface TrainedModelInfo {
   /** The data the model was trained on, recorded in the `training` block. */
   readonly train: LabelledData;
   readonly dev?: LabelledData;
+  /** The vectors file the word CNN started from (name and SHA-256 are recorded). */
+  readonly cnnVectors?: { readonly file: string; readonly sha256: string };
 }
+
+/** A model the trainer writes: the bag alone, or the bag and a word CNN. */
+export type TrainedModel = FastTextModel | BagCnnModel;
 
 /** Dev figures as stored in `switchboard.json` (snake_case like the rest of the file). */
 export function metricsRecord(m: ClassificationMetrics): Record<string, unknown> {
@@ -39,7 +46,7 @@ export function metricsRecord(m: ClassificationMetrics): Record<string, unknown>
  * featurizer block the runtime rebuilds the ids with, and a `training` block recording the
  * hyper-parameters, the data files and the dev figures, so the model can be retrained and judged.
  */
-export function trainedModelSpec(model: FastTextModel, info: TrainedModelInfo): Partial<SwitchboardSpec> {
+export function trainedModelSpec(model: TrainedModel, info: TrainedModelInfo): Partial<SwitchboardSpec> {
   const o = model.options;
   const alertLabels = [...(info.alertLabels ?? [])];
   for (const label of alertLabels) {
@@ -73,7 +80,8 @@ export function trainedModelSpec(model: FastTextModel, info: TrainedModelInfo): 
       train_examples: info.train.examples.length,
       ...(info.dev ? { dev_file: info.dev.file, dev_examples: info.dev.examples.length } : {}),
       ...(o.pretrained ? { pretrained: pretrainedRecord(model) } : {}),
-      final_train_loss: round(model.history.at(-1)?.loss ?? Number.NaN),
+      ...(model instanceof BagCnnModel ? { cnn: cnnRecord(model, info) } : {}),
+      final_train_loss: round(lastBagLoss(model)),
       ...(dev ? { dev: metricsRecord(dev) } : {}),
     },
   };
@@ -85,7 +93,7 @@ export function trainedModelSpec(model: FastTextModel, info: TrainedModelInfo): 
  */
 export async function writeTrainedModel(
   dir: string,
-  model: FastTextModel,
+  model: TrainedModel,
   info: TrainedModelInfo,
 ): Promise<void> {
   await writeModelFolder(dir, {
@@ -93,12 +101,47 @@ export async function writeTrainedModel(
     onnx: model.toOnnx(),
     spec: trainedModelSpec(model, info),
     config: { problem_type: 'single_label_classification' },
+    ...(model instanceof BagCnnModel
+      ? { files: { [SEQUENCE_VOCABULARY_FILE]: formatSequenceVocabulary(model.vocabulary) } }
+      : {}),
   });
 }
 
+/** The word CNN's settings, vocabulary and figures alone, for the `training` block. */
+function cnnRecord(model: BagCnnModel, info: TrainedModelInfo): Record<string, unknown> {
+  const o = model.cnnOptions;
+  const v = model.vocabularyReport;
+  const alone = model.history.at(-1)?.cnnDev;
+  return {
+    epochs: o.epochs,
+    dim: o.dim,
+    width: o.width,
+    filters: o.filters,
+    lr: o.lr,
+    embedding_lr: o.embeddingLr,
+    dropout: o.dropout,
+    batch_size: o.batchSize,
+    vocab_top: o.vocabTop,
+    weight: o.weight,
+    vocabulary_words: v.words,
+    pretrained_rows: v.pretrainedRows,
+    projection: v.projection,
+    ...(info.cnnVectors
+      ? { vectors: { file: basename(info.cnnVectors.file), sha256: info.cnnVectors.sha256 } }
+      : {}),
+    ...(alone ? { dev_alone: { accuracy: round(alone.accuracy), macro_f1: round(alone.macroF1) } } : {}),
+  };
+}
+
+/** Training loss of the bag's last epoch (the CNN's epochs report their own). */
+function lastBagLoss(model: TrainedModel): number {
+  return model.history.filter((r) => r.stage === undefined).at(-1)?.loss ?? Number.NaN;
+}
+
 /** Which vectors a model started from and how, enough to fetch the same file and retrain. */
-function pretrainedRecord(model: FastTextModel): Record<string, unknown> {
-  const init = model.options.pretrained!;
+function pretrainedRecord(model: TrainedModel): Record<string, unknown> {
+  const bag = model instanceof BagCnnModel ? model.bag : model;
+  const init = bag.options.pretrained!;
   const v = init.vectors;
   return {
     file: basename(v.file),
@@ -107,8 +150,8 @@ function pretrainedRecord(model: FastTextModel): Record<string, unknown> {
     vectors_in_file: v.total,
     ...(v.top === undefined ? {} : { top: v.top }),
     vectors_kept: v.words.length,
-    rows_initialised: model.pretrained?.rows ?? 0,
-    projection: model.pretrained?.projection ?? 'copy',
+    rows_initialised: bag.pretrained?.rows ?? 0,
+    projection: bag.pretrained?.projection ?? 'copy',
     norm: init.norm,
     lr_scale: init.lrScale,
   };

@@ -117,6 +117,58 @@ describe('switchboard train', () => {
     expect(badAverage.stderr).toContain('averageEpochs must be an integer from 0 to epochs (3)');
   });
 
+  it('adds a word CNN with --cnn: vocab.txt beside the graph, both stages reported, and the model classifies', async () => {
+    const vec = join(root, 'cnn-words.vec');
+    await writeFile(vec, 'urgent 1 0 0\nlunch -1 0 0\nclaim 0 1 0\nthe 0 0 1\n');
+    const out = join(models, 'with-cnn');
+    const args = ['train', '--data', trainFile, '--dev', devFile, '--out', out, ...FAST];
+    const run = runCli([
+      ...args,
+      '--cnn',
+      '--cnn-vectors',
+      vec,
+      '--cnn-epochs',
+      '2',
+      '--cnn-dim',
+      '3',
+      '--cnn-filters',
+      '8',
+    ]);
+    expect(run.status).toBe(0);
+    expect(run.stderr).toMatch(/cnn vectors cnn-words\.vec \(sha256 [0-9a-f]{12}, 4 x 3\): 4 kept/);
+    expect(run.stderr).toMatch(
+      /cnn epoch 2\/2 {2}loss [\d.]+ {2}cnn alone dev accuracy [\d.]+ {2}macro-F1 [\d.]+ {2}combined {2}dev accuracy/,
+    );
+    const vocab = (await readFile(join(out, 'vocab.txt'), 'utf8')).trimEnd().split('\n');
+    expect(vocab).toEqual(expect.arrayContaining(['urgent', 'lunch', 'claim', 'the']));
+    const spec = JSON.parse(await readFile(join(out, 'switchboard.json'), 'utf8'));
+    expect(spec.featurizer.sequence_vocabulary).toBe('vocab.txt');
+    expect(spec.training.cnn).toMatchObject({
+      epochs: 2,
+      dim: 3,
+      filters: 8,
+      vectors: { file: 'cnn-words.vec' },
+    });
+    const classify = runCli([
+      'classify',
+      '--models-dir',
+      models,
+      '--model',
+      'with-cnn',
+      '--json',
+      'urgent claim your cash',
+    ]);
+    expect(classify.status).toBe(0);
+    expect(JSON.parse(classify.stdout).label).toBe('alert');
+
+    const stray = runCli([...args, '--out', join(root, 'never-cnn'), '--cnn-epochs', '7']);
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toContain('--cnn-epochs needs --cnn');
+    const badWidth = runCli([...args, '--out', join(root, 'never-cnn'), '--cnn', '--cnn-width', '1']);
+    expect(badWidth.status).toBe(2);
+    expect(badWidth.stderr).toContain('--cnn-width must be a whole number >= 2');
+  });
+
   it('refuses bad options, unreadable and empty data with exit code 2', async () => {
     const out = join(root, 'never');
     const badNgrams = runCli(['train', '--data', trainFile, '--out', out, '--char-ngrams', '5,2']);

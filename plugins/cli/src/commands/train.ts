@@ -3,12 +3,18 @@ import { join } from 'node:path';
 import { InputError } from '@switchboard/core';
 import {
   DEFAULT_FASTTEXT_OPTIONS,
+  DEFAULT_WORD_CNN_OPTIONS,
   describeSkipped,
   describeWordVectors,
   type FastTextOptions,
   readLabelledTsv,
   readWordVectorsFor,
+  type TrainedModel,
+  type TrainObserver,
+  trainBagCnn,
   trainFastText,
+  type WordCnnOptions,
+  type WordVectors,
   writeTrainedModel,
 } from '@switchboard/core/train';
 import type { Command } from 'commander';
@@ -39,6 +45,17 @@ export interface TrainCommandOptions {
   pretrainedTop?: string;
   pretrainedNorm?: string;
   pretrainedLrScale?: string;
+  cnn: boolean;
+  cnnVectors?: string;
+  cnnEpochs?: string;
+  cnnDim?: string;
+  cnnWidth?: string;
+  cnnFilters?: string;
+  cnnLr?: string;
+  cnnEmbeddingLr?: string;
+  cnnDropout?: string;
+  cnnVocabTop?: string;
+  cnnWeight?: string;
 }
 
 /** Pretrained-vector settings from the command line; the file is read once the data is. */
@@ -50,6 +67,7 @@ export interface PretrainedSettings {
 }
 
 const D = DEFAULT_FASTTEXT_OPTIONS;
+const C = DEFAULT_WORD_CNN_OPTIONS;
 
 const HELP = `
 Data:
@@ -71,6 +89,17 @@ Pretrained word vectors:
   and of the file's first --pretrained-top words are used; wider vectors are reduced to --dim by
   PCA. The model folder and the runtime are the same as without; switchboard.json records the
   file's name and SHA-256. See models/README.md for converting GloVe vectors.
+
+Word CNN (--cnn):
+  Also trains a convolutional network over the words in order (Kim, 2014): each word is looked
+  up in a table of --cnn-dim columns, --cnn-filters filters of --cnn-width words slide over the
+  text, each keeps its largest value, and a linear layer gives logits. The table starts from
+  --cnn-vectors (same .vec format, reduced by PCA) for the training words and the file's first
+  --cnn-vocab-top words; training words without a vector that occur twice start random. Filters
+  learn with Adam (--cnn-lr), words with SGD (--cnn-embedding-lr, 0 keeps the vectors). The model
+  folder then holds vocab.txt too, and its graph runs both models and mixes their
+  log-probabilities (--cnn-weight for the CNN). It reads word order the bag cannot ("not good")
+  and words the training data never showed. Adds about (words * cnn-dim * 4) bytes.
 
 Output:
   --out becomes a model folder (config.json, switchboard.json, model.onnx) that \`switchboard
@@ -121,6 +150,25 @@ export function registerTrainCommand(program: Command): void {
     .option('--pretrained-top <n>', 'also use the first N words of the vectors file', '100000')
     .option('--pretrained-norm <x>', 'mean length the pretrained rows are scaled to', '1')
     .option('--pretrained-lr-scale <x>', 'learning-rate multiplier of pretrained rows (0 freezes them)', '1')
+    .option('--cnn', 'also train a word CNN and combine it with the bag (see below)', false)
+    .option('--cnn-vectors <file>', 'word vectors (.vec) the CNN word table starts from')
+    .option('--cnn-epochs <n>', 'CNN passes over the data', String(C.epochs))
+    .option('--cnn-dim <n>', 'CNN word vector width', String(C.dim))
+    .option('--cnn-width <n>', 'words a CNN filter spans (>= 2)', String(C.width))
+    .option('--cnn-filters <n>', 'number of CNN filters', String(C.filters))
+    .option('--cnn-lr <x>', 'Adam step size of the CNN', String(C.lr))
+    .option(
+      '--cnn-embedding-lr <x>',
+      'SGD rate of the CNN word vectors (0 keeps them)',
+      String(C.embeddingLr),
+    )
+    .option('--cnn-dropout <x>', 'share of CNN features dropped in training', String(C.dropout))
+    .option('--cnn-vocab-top <n>', 'also give the first N words of --cnn-vectors a row', String(C.vocabTop))
+    .option(
+      '--cnn-weight <x>',
+      "weight of the CNN's log-probabilities (the bag gets the rest)",
+      String(C.weight),
+    )
     .addHelpText('after', HELP)
     .action(async (options: TrainCommandOptions) => {
       await runTrain(options);
@@ -155,36 +203,27 @@ async function runTrain(o: TrainCommandOptions): Promise<void> {
     );
     trainOptions = { ...parsed, pretrained: { vectors, norm, lrScale } };
   }
-  let epochStarted = performance.now();
-  const live = process.stderr.isTTY === true;
-  const model = trainFastText(train, trainOptions, dev, {
-    onProgress: (p) => {
-      if (!live) return;
-      process.stderr.write(
-        `\repoch ${p.epoch}/${p.epochs} ${(p.fraction * 100).toFixed(0).padStart(3)}%  loss ${p.loss.toFixed(4)}  lr ${p.lr.toFixed(4)}`,
-      );
-    },
-    onEpoch: (r) => {
-      const now = performance.now();
-      const devPart = r.dev
-        ? `  dev accuracy ${r.dev.accuracy.toFixed(4)}  macro-F1 ${r.dev.macroF1.toFixed(4)}`
-        : '';
-      if (r.averaged) {
-        process.stderr.write(`averaged weights of the last ${trainOptions.averageEpochs} epochs${devPart}\n`);
-        return;
-      }
-      process.stderr.write(
-        `${live ? '\r\x1b[K' : ''}epoch ${r.epoch}/${trainOptions.epochs}  loss ${r.loss.toFixed(4)}${devPart}  (${((now - epochStarted) / 1000).toFixed(1)} s)\n`,
-      );
-      epochStarted = now;
-    },
-  });
+  const cnnOptions = parseCnnOptions(o);
+  let cnnVectors: WordVectors | undefined;
+  if (cnnOptions && o.cnnVectors !== undefined) {
+    cnnVectors =
+      trainOptions.pretrained?.vectors.file === o.cnnVectors &&
+      pretrainedSettings?.top === cnnOptions.vocabTop
+        ? trainOptions.pretrained.vectors
+        : await readWordVectorsFor(o.cnnVectors, train, cnnOptions.vocabTop, parsed.lowercase);
+    process.stderr.write(`cnn vectors ${describeWordVectors(cnnVectors)}: ${cnnVectors.words.length} kept\n`);
+  }
+  const observer = progressPrinter(trainOptions.epochs, trainOptions.averageEpochs, cnnOptions?.epochs ?? 0);
+  const model: TrainedModel = cnnOptions
+    ? trainBagCnn(train, trainOptions, cnnOptions, cnnVectors ?? null, dev, observer)
+    : trainFastText(train, trainOptions, dev, observer);
   await writeTrainedModel(o.out, model, {
     version: o.version,
     description: o.description,
     ...(alertLabels ? { alertLabels } : {}),
     train,
     ...(dev ? { dev } : {}),
+    ...(cnnVectors ? { cnnVectors } : {}),
   });
   const size = (await stat(join(o.out, 'model.onnx'))).size;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
@@ -192,6 +231,84 @@ async function runTrain(o: TrainCommandOptions): Promise<void> {
     `wrote ${o.out} (labels ${model.labels.join(', ')}; model.onnx ${formatBytes(size)}) in ${seconds} s\n`,
   );
   if (model.dev) process.stdout.write(`\ndev figures (${o.dev}):\n${formatMetrics(model.dev)}`);
+}
+
+/** Prints progress (on a terminal) and one line per epoch to stderr. */
+function progressPrinter(epochs: number, averageEpochs: number, cnnEpochs: number): TrainObserver {
+  let epochStarted = performance.now();
+  const live = process.stderr.isTTY === true;
+  const figures = (dev: { accuracy: number; macroF1: number } | undefined) =>
+    dev ? `  dev accuracy ${dev.accuracy.toFixed(4)}  macro-F1 ${dev.macroF1.toFixed(4)}` : '';
+  return {
+    onProgress: (p) => {
+      if (!live) return;
+      const stage = p.stage === 'cnn' ? 'cnn ' : '';
+      const lr = p.stage === 'cnn' ? '' : `  lr ${p.lr.toFixed(4)}`;
+      process.stderr.write(
+        `\r${stage}epoch ${p.epoch}/${p.epochs} ${(p.fraction * 100).toFixed(0).padStart(3)}%  loss ${p.loss.toFixed(4)}${lr}`,
+      );
+    },
+    onEpoch: (r) => {
+      const now = performance.now();
+      if (r.averaged) {
+        process.stderr.write(`averaged weights of the last ${averageEpochs} epochs${figures(r.dev)}\n`);
+        return;
+      }
+      const seconds = `  (${((now - epochStarted) / 1000).toFixed(1)} s)`;
+      const line =
+        r.stage === 'cnn'
+          ? `cnn epoch ${r.epoch}/${cnnEpochs}  loss ${r.loss.toFixed(4)}${r.cnnDev ? `  cnn alone${figures(r.cnnDev).replace('  dev', ' dev')}  combined` : ''}${figures(r.dev)}${seconds}`
+          : `epoch ${r.epoch}/${epochs}  loss ${r.loss.toFixed(4)}${figures(r.dev)}${seconds}`;
+      process.stderr.write(`${live ? '\r\x1b[K' : ''}${line}\n`);
+      epochStarted = now;
+    },
+  };
+}
+
+/** The `--cnn*` flags as word CNN options, or undefined without `--cnn`. */
+export function parseCnnOptions(o: TrainCommandOptions): WordCnnOptions | undefined {
+  if (!o.cnn) {
+    const stray = (Object.keys(o) as (keyof TrainCommandOptions)[]).find(
+      (key) =>
+        key.startsWith('cnn') && key !== 'cnn' && o[key] !== undefined && o[key] !== String(C[cnnKey(key)]),
+    );
+    if (stray) throw new InputError(`--${kebab(stray)} needs --cnn`);
+    return undefined;
+  }
+  const dropout = Number(o.cnnDropout ?? C.dropout);
+  if (!(dropout >= 0 && dropout < 1) || o.cnnDropout?.trim() === '') {
+    throw new InputError(`--cnn-dropout must be a number from 0 to below 1, got "${o.cnnDropout}"`);
+  }
+  const weight = Number(o.cnnWeight ?? C.weight);
+  if (!(weight > 0 && weight < 1) || o.cnnWeight?.trim() === '') {
+    throw new InputError(`--cnn-weight must be a number between 0 and 1, got "${o.cnnWeight}"`);
+  }
+  const embeddingLr = Number(o.cnnEmbeddingLr ?? C.embeddingLr);
+  if (!(embeddingLr >= 0 && Number.isFinite(embeddingLr)) || o.cnnEmbeddingLr?.trim() === '') {
+    throw new InputError(`--cnn-embedding-lr must be a number >= 0, got "${o.cnnEmbeddingLr}"`);
+  }
+  if (o.cnnVectors?.trim() === '') throw new InputError('--cnn-vectors needs a file path');
+  return {
+    epochs: integer('--cnn-epochs', o.cnnEpochs, C.epochs, 1),
+    dim: integer('--cnn-dim', o.cnnDim, C.dim, 1),
+    width: integer('--cnn-width', o.cnnWidth, C.width, 2),
+    filters: integer('--cnn-filters', o.cnnFilters, C.filters, 1),
+    lr: positive('--cnn-lr', o.cnnLr, C.lr),
+    embeddingLr,
+    dropout,
+    batchSize: C.batchSize,
+    vocabTop: integer('--cnn-vocab-top', o.cnnVocabTop, C.vocabTop, 0),
+    weight,
+  };
+}
+
+function cnnKey(flag: keyof TrainCommandOptions): keyof WordCnnOptions {
+  const name = flag.slice(3);
+  return `${name[0]!.toLowerCase()}${name.slice(1)}` as keyof WordCnnOptions;
+}
+
+function kebab(key: string): string {
+  return key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }
 
 /** Turns the command-line strings into trainer options, naming the flag at fault. */
