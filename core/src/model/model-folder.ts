@@ -35,7 +35,7 @@ export interface ModelManifest {
   readonly maxInputTokens: number;
   /** Tokenizer or featurizer. */
   readonly encoderKind: 'tokenizer' | 'featurizer';
-  /** Size of the files in bytes (graph, config, tokenizer). */
+  /** Size of the files in bytes (graph, config, tokenizer or sequence vocabulary). */
   readonly sizeBytes: number;
   /** Parsed `config.json`. */
   readonly config: HfConfig;

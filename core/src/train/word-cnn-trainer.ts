@@ -69,7 +69,7 @@ export interface WordCnnProgress {
 /** Callbacks of {@link trainWordCnn}. */
 export interface WordCnnObserver {
   onProgress?(p: WordCnnProgress): void;
-  /** After each epoch, with the weights as they are; `evaluate` scores dev with them. */
+  /** After each epoch, with the weights as they are (the caller scores dev with them). */
   onEpoch?(epoch: number, loss: number, weights: WordCnnWeights): void;
 }
 
