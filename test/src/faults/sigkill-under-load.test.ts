@@ -39,8 +39,10 @@ let raw: Queue;
 let deliveries: Queue;
 
 beforeAll(async () => {
-  // About 50 ms a run of a full batch: the kill lands in the middle of one.
-  models = await createTestModels({ slow: { rows: 64 } });
+  // Tens of ms a run of a full batch, so the victim holds jobs when the kill lands. (64 rows ran
+  // a text in well under 1 ms on a quiet machine: the victim could finish everything it held
+  // between the check and the kill.)
+  models = await createTestModels({ slow: { rows: 256 } });
   raw = new Queue(CLASSIFY_QUEUE, { connection: connectionFromUrl(redisUrl), prefix });
   deliveries = new Queue(deliveryQueueName(CHANNEL), { connection: connectionFromUrl(redisUrl), prefix });
   producers.push(
