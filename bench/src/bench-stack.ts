@@ -8,9 +8,9 @@ import { onInterrupt } from './interrupt-cleanup.js';
 import { type ProcessMemory, processCpuMs, processMemory } from './process-usage.js';
 import { ServiceProcess } from './service-process.js';
 
-const WORKER_ENTRY = join(REPO_ROOT, 'worker', 'src', 'worker-main.ts');
-const NOOP_ENTRY = join(REPO_ROOT, 'bench', 'src', 'noop-worker-main.ts');
-const HTTP_ENTRY = join(REPO_ROOT, 'plugins', 'http', 'src', 'http-main.ts');
+const WORKER_ENTRY = join(REPO_ROOT, 'worker', 'dist', 'worker-main.js');
+const NOOP_ENTRY = join(REPO_ROOT, 'bench', 'dist', 'noop-worker-main.js');
+const HTTP_ENTRY = join(REPO_ROOT, 'plugins', 'http', 'dist', 'http-main.js');
 
 /** CPU time used so far by each part of a stack, ms (null: not measurable here). */
 export interface CpuSnapshot {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeModelFolder } from '@switchboard/core/train';
+import { writeModelFolder } from '@switchboard/train';
 import { REPO_ROOT } from './bench-texts.js';
 import { buildTransformerGraph, SMALL_ENCODER, type TransformerShape } from './transformer-graph.js';
 

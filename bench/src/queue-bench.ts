@@ -23,8 +23,8 @@ import { ServiceProcess } from './service-process.js';
 import { writeStandInModel } from './stand-in-model.js';
 import { percentile } from './stats.js';
 
-const WORKER_ENTRY = join(REPO_ROOT, 'worker', 'src', 'worker-main.ts');
-const NOOP_ENTRY = join(REPO_ROOT, 'bench', 'src', 'noop-worker-main.ts');
+const WORKER_ENTRY = join(REPO_ROOT, 'worker', 'dist', 'worker-main.js');
+const NOOP_ENTRY = join(REPO_ROOT, 'bench', 'dist', 'noop-worker-main.js');
 
 /** One configuration measured. */
 interface CaseSpec {

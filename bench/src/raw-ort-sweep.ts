@@ -6,7 +6,7 @@ import type { RawReply, RawRequest } from './raw-ort-messages.js';
 import { ServiceProcess } from './service-process.js';
 import { percentile } from './stats.js';
 
-const RAW_ENTRY = join(REPO_ROOT, 'bench', 'src', 'raw-ort-main.ts');
+const RAW_ENTRY = join(REPO_ROOT, 'bench', 'dist', 'raw-ort-main.js');
 
 /** How the machine's cores are given to onnxruntime: processes × intra-op threads each. */
 export interface RawLayout {

@@ -17,8 +17,8 @@ class OutputTail {
 }
 
 /**
- * A service run as its own process through tsx (a worker, the bench's no-op worker), as
- * `switchboard start` runs it: started with an IPC channel, ready once it says so.
+ * A service run as its own `node` process on its compiled entry (a worker, the bench's no-op
+ * worker), as `switchboard start` runs it: started with an IPC channel, ready once it says so.
  */
 export class ServiceProcess {
   private constructor(
@@ -32,7 +32,7 @@ export class ServiceProcess {
   static start(entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
     const child = fork(entry, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: { ...process.env, ...env },
       // Its log would mix with the figures on stdout: keep the tail for error messages instead.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HashedNgramSpec } from '@switchboard/core';
-import { buildEmbeddingBagModel, writeModelFolder } from '@switchboard/core/train';
+import { buildEmbeddingBagModel, writeModelFolder } from '@switchboard/train';
 import { seededRandom } from './sentence-generator.js';
 
 /** The shipped trainer's featurizer settings, so the stand-in costs what a trained model costs. */

@@ -1,4 +1,4 @@
-import { GraphBuilder } from '@switchboard/core/train';
+import { GraphBuilder } from '@switchboard/train';
 import { seededRandom } from './sentence-generator.js';
 
 /** The shape of a BERT-style encoder classifier. */

@@ -61,3 +61,4 @@ export {
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';
 export type { EncodedText, InputEncoder } from './text/input-encoder.js';
+export { formatSequenceVocabulary, parseSequenceVocabulary } from './text/sequence-vocabulary.js';

@@ -27,8 +27,6 @@ export type InferenceReply =
 
 /** What the inference thread is started with. */
 export interface InferenceThreadData {
-  /** URL of the thread's TypeScript entry, imported through tsx by the bootstrap. */
-  readonly entry: string;
   readonly options: ClassifierOptions;
 }
 

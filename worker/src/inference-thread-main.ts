@@ -12,7 +12,7 @@ import {
 // thread free to fetch jobs, complete them and form the next batch while a run is in flight.
 
 const port = parentPort;
-if (!port) throw new Error('inference-thread-main.ts must run as a worker thread');
+if (!port) throw new Error('inference-thread-main.js must run as a worker thread');
 const { options } = workerData as InferenceThreadData;
 const classifiers = new Map<string, Promise<OnnxClassifier>>();
 

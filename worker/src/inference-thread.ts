@@ -8,8 +8,7 @@ import {
 import type { ClassifierOptions } from '@switchboard/core/inference';
 import { fromWire, type InferenceReply, type InferenceThreadData } from './inference-protocol.js';
 
-const BOOT = new URL('./inference-thread-boot.mjs', import.meta.url);
-const ENTRY = new URL('./inference-thread-main.ts', import.meta.url).href;
+const ENTRY = new URL('./inference-thread-main.js', import.meta.url);
 
 interface Waiter {
   readonly resolve: (reply: InferenceReply & { ok: true }) => void;
@@ -30,8 +29,8 @@ export class InferenceThread {
   private readonly exited: Promise<void>;
 
   constructor(options: ClassifierOptions) {
-    const data: InferenceThreadData = { entry: ENTRY, options };
-    this.thread = new Worker(BOOT, { workerData: data, name: 'switchboard-inference' });
+    const data: InferenceThreadData = { options };
+    this.thread = new Worker(ENTRY, { workerData: data, name: 'switchboard-inference' });
     this.thread.on('message', (reply: InferenceReply) => {
       const waiter = this.waiting.get(reply.id);
       if (!waiter) return;

@@ -25,7 +25,7 @@ export interface WorkerPoolOptions {
   onReady?: (message: ReadyMessage) => void;
 }
 
-const ENTRY = fileURLToPath(new URL('./worker-main.ts', import.meta.url));
+const ENTRY = fileURLToPath(new URL('./worker-main.js', import.meta.url));
 
 /**
  * Runs N worker processes (onnxruntime is not safe in several threads of one process, so we scale

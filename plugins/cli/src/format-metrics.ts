@@ -1,4 +1,4 @@
-import type { ClassificationMetrics } from '@switchboard/core/train';
+import type { ClassificationMetrics } from '@switchboard/train';
 
 /** Left-aligned first column, right-aligned others, two spaces apart. */
 function table(rows: readonly (readonly string[])[]): string {

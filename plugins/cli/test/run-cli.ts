@@ -25,7 +25,7 @@ export function runCli(
   for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
   const result = spawnSync(
     process.execPath,
-    ['--import', 'tsx', ...(options.nodeArgs ?? []), 'plugins/cli/src/main.ts', ...args],
+    [...(options.nodeArgs ?? []), 'plugins/cli/dist/main.js', ...args],
     { cwd: REPO_ROOT, env, input: options.input ?? '', encoding: 'utf8', timeout: 60_000 },
   );
   if (result.error) throw result.error;

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { HashedNgramFeaturizer } from '@switchboard/core';
-import { buildEmbeddingBagModel, writeModelFolder } from '@switchboard/core/train';
+import { buildEmbeddingBagModel, writeModelFolder } from '@switchboard/train';
 
 /** Featurizer of the test models: words only, so a word's bucket is known exactly. */
 export const FEATURIZER = {

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deletePrefixKeys, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-keys.js';
 import { REPO_ROOT } from '../helpers/worker-process.js';
 
-const ENTRY = join(REPO_ROOT, 'dashboard/src/dashboard-main.ts');
+const ENTRY = join(REPO_ROOT, 'dashboard/dist/dashboard-main.js');
 const prefix = uniquePrefix('dash-svc');
 let dir: string;
 /** Reports whether onnxruntime was loaded (see scripts/testing/ort-load-probe.mjs). */
@@ -26,7 +26,7 @@ afterAll(async () => {
 function runService(env: Record<string, string>, whileReady: (ready: ServiceReadyMessage) => Promise<void>) {
   const child = fork(ENTRY, [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx', '--import', probe],
+    execArgv: ['--import', probe],
     env: { ...process.env, REDIS_URL: SHARED_REDIS_URL, SWITCHBOARD_QUEUE_PREFIX: prefix, ...env },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -114,6 +114,6 @@ it('is the entry declared in the package.json service block', async () => {
   const pkg = JSON.parse(await readFile(join(REPO_ROOT, 'dashboard/package.json'), 'utf8')) as {
     switchboard: { service: { name: string; entry: string } };
   };
-  expect(pkg.switchboard.service).toMatchObject({ name: 'dashboard', entry: 'src/dashboard-main.ts' });
+  expect(pkg.switchboard.service).toMatchObject({ name: 'dashboard', entry: 'dist/dashboard-main.js' });
   expect(join(REPO_ROOT, 'dashboard', pkg.switchboard.service.entry)).toBe(ENTRY);
 });

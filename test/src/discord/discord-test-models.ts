@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SwitchboardSpec } from '@switchboard/core';
-import { buildEmbeddingBagModel, writeModelFolder } from '@switchboard/core/train';
+import { buildEmbeddingBagModel, writeModelFolder } from '@switchboard/train';
 import { bucketOf, CUE_FEATURIZER } from '../helpers/cue-model.js';
 
 /** A word that pushes one label by `weight` (the mean over the text's words is what counts). */

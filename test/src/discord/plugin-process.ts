@@ -4,7 +4,7 @@ import { REPO_ROOT } from '../helpers/worker-process.js';
 
 /** The Discord plugin's process entry. */
 export const DISCORD_MAIN = fileURLToPath(
-  new URL('../../../plugins/discord/src/discord-main.ts', import.meta.url),
+  new URL('../../../plugins/discord/dist/discord-main.js', import.meta.url),
 );
 
 /** How the process ended. */
@@ -22,7 +22,7 @@ export class PluginProcess {
   private constructor(env: Record<string, string>) {
     this.child = fork(DISCORD_MAIN, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../helpers/worker-process.js';
 import { DiscordHarness, IDS } from './discord-harness.js';
 import { call } from './fake-discord-rest.js';
 
-const SCRIPT = fileURLToPath(new URL('../../../plugins/discord/src/register-commands.ts', import.meta.url));
+const SCRIPT = fileURLToPath(new URL('../../../plugins/discord/dist/register-commands.js', import.meta.url));
 
 let h: DiscordHarness;
 
@@ -24,14 +24,10 @@ afterAll(async () => {
 /** Runs the script as a person would; resolves with its exit code and output. */
 async function register(args: string[], env: Record<string, string> = h.env()) {
   try {
-    const { stdout, stderr } = await promisify(execFile)(
-      process.execPath,
-      ['--import', 'tsx', SCRIPT, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: { ...process.env, ...env },
-      },
-    );
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [SCRIPT, ...args], {
+      cwd: REPO_ROOT,
+      env: { ...process.env, ...env },
+    });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

@@ -1,5 +1,5 @@
 import { HashedNgramFeaturizer, type HashedNgramSpec } from '@switchboard/core';
-import { buildEmbeddingBagModel, GraphBuilder, writeModelFolder } from '@switchboard/core/train';
+import { buildEmbeddingBagModel, GraphBuilder, writeModelFolder } from '@switchboard/train';
 
 /** Featurizer of the test models: words only, so each word's bucket is known exactly. */
 export const CUE_FEATURIZER: HashedNgramSpec = {

@@ -20,7 +20,7 @@ export function runCli(
 ): Promise<CliRun> {
   const childEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
   for (const k of Object.keys(childEnv)) if (childEnv[k] === undefined) delete childEnv[k];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'plugins/cli/src/main.ts', ...args], {
+  const child = spawn(process.execPath, ['plugins/cli/dist/main.js', ...args], {
     cwd: REPO_ROOT,
     env: childEnv,
   });

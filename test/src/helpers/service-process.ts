@@ -6,13 +6,13 @@ import { REPO_ROOT, WORKER_ENTRY } from './worker-process.js';
 
 const entry = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
 
-/** The process entry of every service, as `switchboard start` runs them. */
+/** The compiled process entry of every service, as `switchboard start` runs them. */
 export const SERVICE_ENTRIES = {
   worker: WORKER_ENTRY,
-  http: entry('plugins/http/src/http-main.ts'),
-  slack: entry('plugins/slack/src/slack-main.ts'),
-  discord: entry('plugins/discord/src/discord-main.ts'),
-  dashboard: entry('dashboard/src/dashboard-main.ts'),
+  http: entry('plugins/http/dist/http-main.js'),
+  slack: entry('plugins/slack/dist/slack-main.js'),
+  discord: entry('plugins/discord/dist/discord-main.js'),
+  dashboard: entry('dashboard/dist/dashboard-main.js'),
 } as const;
 
 /** A service of {@link SERVICE_ENTRIES}. */
@@ -28,9 +28,10 @@ export interface ServiceExit {
 const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 
 /**
- * One service run as its own process through tsx, as the stack runs it: configured only through
- * its environment, ready once it sends its IPC `ready` message. Unlike the worker helper it keeps
- * everything the process writes (stdout and stderr), for tests that read the whole log.
+ * One service run as its own `node` process on its compiled entry, as the stack runs it:
+ * configured only through its environment, ready once it sends its IPC `ready` message. Unlike the
+ * worker helper it keeps everything the process writes (stdout and stderr), for tests that read the
+ * whole log.
  */
 export class ServiceProcess {
   readonly name: ServiceName;
@@ -44,7 +45,7 @@ export class ServiceProcess {
     this.name = name;
     this.child = fork(SERVICE_ENTRIES[name], [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -3,11 +3,11 @@ import { fileURLToPath } from 'node:url';
 import type { ReadyMessage } from '@switchboard/worker';
 import { isRunning, signalChild, stopChild } from './child-control.js';
 
-/** The repository root: worker processes run from there so that `--import tsx` resolves. */
+/** The repository root: worker processes run from there, as `switchboard start` runs them. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The worker's process entry, run through tsx as `switchboard worker` runs it. */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../../worker/src/worker-main.ts', import.meta.url));
+/** The worker's compiled process entry, run with plain `node` as `switchboard worker` runs it. */
+export const WORKER_ENTRY = fileURLToPath(new URL('../../../worker/dist/worker-main.js', import.meta.url));
 
 /** Options of {@link startWorker}. */
 export interface WorkerProcessOptions {
@@ -29,7 +29,7 @@ export interface WorkerExit {
   signal: NodeJS.Signals | null;
 }
 
-/** A real worker process (`worker-main.ts`), started and watched by a test. */
+/** A real worker process (`worker/dist/worker-main.js`), started and watched by a test. */
 export class WorkerProcess {
   readonly child: ChildProcess;
   readonly ready: ReadyMessage;
@@ -53,7 +53,7 @@ export class WorkerProcess {
   static start(options: WorkerProcessOptions): Promise<WorkerProcess> {
     const child = fork(WORKER_ENTRY, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: {
         ...process.env,
         REDIS_URL: options.redisUrl,

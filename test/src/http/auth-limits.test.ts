@@ -74,7 +74,7 @@ describe('API keys', () => {
   it('refuses to start bound beyond loopback without keys, saying what to set', async () => {
     const child = fork(HTTP_MAIN, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: { ...process.env, HTTP_HOST: '0.0.0.0', HTTP_PORT: '0', HTTP_API_KEYS: '', LOG_LEVEL: 'silent' },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
@@ -92,7 +92,7 @@ describe('API keys', () => {
     const prefix = uniquePrefix('http-local');
     const child = fork(HTTP_MAIN, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: [],
       env: {
         ...process.env,
         HTTP_HOST: '127.0.0.1',

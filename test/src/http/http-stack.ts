@@ -7,7 +7,7 @@ import { createTestModels, FAST_MODEL, type TestModels } from '../helpers/test-m
 import { REPO_ROOT, startWorker, type WorkerProcess } from '../helpers/worker-process.js';
 
 /** The API's process entry, as `pnpm switchboard start` runs it. */
-export const HTTP_MAIN = fileURLToPath(new URL('../../../plugins/http/src/http-main.ts', import.meta.url));
+export const HTTP_MAIN = fileURLToPath(new URL('../../../plugins/http/dist/http-main.js', import.meta.url));
 
 /** Two API keys the tests configure: `alice` and `bob`. */
 export const KEYS = {
@@ -106,7 +106,7 @@ export async function startApiProcess(
   for (const [key, name] of Object.entries(HTTP_ENV)) env[name] = String(options[key as keyof HttpOptions]);
   const child = fork(HTTP_MAIN, [], {
     cwd: REPO_ROOT,
-    execArgv: ['--import', 'tsx'],
+    execArgv: [],
     env,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });

@@ -1,7 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { isAbsolute } from 'node:path';
 import { InputError, ModelCatalog, type ModelManifest, modelsDir, readModelFolder } from '@switchboard/core';
-import { computeMetrics, describeSkipped, metricsRecord, readLabelledTsv } from '@switchboard/core/train';
+import { computeMetrics, describeSkipped, metricsRecord, readLabelledTsv } from '@switchboard/train';
 import type { Command } from 'commander';
 import { formatMetrics } from '../format-metrics.js';
 

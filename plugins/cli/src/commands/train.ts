@@ -16,7 +16,7 @@ import {
   type WordCnnOptions,
   type WordVectors,
   writeTrainedModel,
-} from '@switchboard/core/train';
+} from '@switchboard/train';
 import type { Command } from 'commander';
 import { formatBytes } from '../format-bytes.js';
 import { formatMetrics } from '../format-metrics.js';

@@ -59,6 +59,11 @@ export async function runStack(options: StackOptions = {}): Promise<RunningStack
         log(`${service.name}: not started (set ${missing} to enable it)`);
         continue;
       }
+      if (!existsSync(service.entryPath)) {
+        throw new Error(
+          `${service.name}: ${service.entryPath} does not exist; build the workspace first (pnpm build)`,
+        );
+      }
       log(`${service.name}: starting...`);
       const proc = new ServiceProcess(service, { env, log });
       started.push(proc);

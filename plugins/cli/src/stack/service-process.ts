@@ -17,8 +17,8 @@ export interface ServiceProcessOptions {
 }
 
 /**
- * One service of the stack in its own Node process (with tsx, so TypeScript sources run as they
- * are). Waits for its ready handshake, restarts it with a growing delay if it dies, and stops it
+ * One service of the stack in its own Node process, running its compiled entry (`dist/`) with plain
+ * `node`. Waits for its ready handshake, restarts it with a growing delay if it dies, and stops it
  * with SIGTERM so that it can drain.
  */
 export class ServiceProcess {
@@ -37,7 +37,8 @@ export class ServiceProcess {
     return new Promise((resolve, reject) => {
       const child = fork(this.service.entryPath, [...(this.options.args ?? [])], {
         env: this.options.env,
-        execArgv: ['--import', 'tsx'],
+        // Not the CLI's own flags (an --inspect port would clash): a service starts as `node entry` would.
+        execArgv: [],
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       this.child = child;

@@ -1,8 +1,8 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { HashedNgramFeaturizer } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HashedNgramFeaturizer } from '../text/hashed-featurizer.js';
 import { type FastTextModel, type FastTextOptions, trainFastText } from './fasttext-trainer.js';
 import { writeTrainedModel } from './trained-model-folder.js';
 import { parseLabelledTsv } from './tsv-data.js';

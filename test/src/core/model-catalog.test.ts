@@ -1,9 +1,9 @@
 import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ModelCatalog, ModelLoadError, UnknownModelError } from '@switchboard/core';
+import { makeTempDir, type TempDir } from '@switchboard/core/testing';
+import { writeFeaturizerModel } from '@switchboard/train/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelLoadError, UnknownModelError } from '../errors.js';
-import { makeTempDir, type TempDir, writeFeaturizerModel } from '../testing/test-model-folders.js';
-import { ModelCatalog } from './model-catalog.js';
 
 let tmp: TempDir;
 let catalog: ModelCatalog;

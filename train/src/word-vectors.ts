@@ -2,8 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
-import { InputError } from '../errors.js';
-import { splitWords } from '../text/hashed-featurizer.js';
+import { InputError, splitWords } from '@switchboard/core';
 import type { LabelledData } from './tsv-data.js';
 
 /** Pretrained word vectors read from a `.vec` file: only the words the caller asked to keep. */

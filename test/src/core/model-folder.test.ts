@@ -1,9 +1,9 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { readModelFolder } from '@switchboard/core';
+import { expectLoadError, makeTempDir, type TempDir } from '@switchboard/core/testing';
+import { writeFeaturizerModel } from '@switchboard/train/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectLoadError } from '../testing/expect-load-error.js';
-import { makeTempDir, type TempDir, writeFeaturizerModel } from '../testing/test-model-folders.js';
-import { readModelFolder } from './model-folder.js';
 
 let tmp: TempDir;
 let counter = 0;

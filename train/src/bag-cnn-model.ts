@@ -1,6 +1,4 @@
-import { InputError } from '../errors.js';
-import { buildBagCnnModel, type WordCnnWeights } from '../onnx/word-cnn-model.js';
-import { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from '../text/hashed-featurizer.js';
+import { HashedNgramFeaturizer, type HashedNgramSpec, InputError, splitWords } from '@switchboard/core';
 import {
   type EpochReport,
   type FastTextModel,
@@ -9,6 +7,7 @@ import {
   trainFastText,
 } from './fasttext-trainer.js';
 import type { ClassificationMetrics } from './metrics.js';
+import { buildBagCnnModel, type WordCnnWeights } from './onnx/word-cnn-model.js';
 import { projectVectors } from './pretrained-init.js';
 import { SeededRandom } from './seeded-random.js';
 import type { LabelledData } from './tsv-data.js';

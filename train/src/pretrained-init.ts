@@ -1,4 +1,4 @@
-import { type HashedNgramFeaturizer, splitWords } from '../text/hashed-featurizer.js';
+import { type HashedNgramFeaturizer, splitWords } from '@switchboard/core';
 import type { WordVectors } from './word-vectors.js';
 
 /** How the trainer starts from pretrained word vectors. */

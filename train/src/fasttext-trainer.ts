@@ -1,12 +1,11 @@
-import { InputError } from '../errors.js';
+import { HashedNgramFeaturizer, type HashedNgramSpec, InputError } from '@switchboard/core';
+import { type ClassificationMetrics, computeMetrics } from './metrics.js';
 import {
   buildEmbeddingBagModel,
   type EmbeddingBagWeights,
   type Pooling,
   poolingScale,
-} from '../onnx/embedding-bag-model.js';
-import { HashedNgramFeaturizer, type HashedNgramSpec } from '../text/hashed-featurizer.js';
-import { type ClassificationMetrics, computeMetrics } from './metrics.js';
+} from './onnx/embedding-bag-model.js';
 import { applyPretrained, type PretrainedInit, type PretrainedReport } from './pretrained-init.js';
 import { SeededRandom } from './seeded-random.js';
 import { type LabelledData, labelsOf } from './tsv-data.js';

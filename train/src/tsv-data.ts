@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
+import { InputError } from '@switchboard/core';
 
 /** One labelled example of a training or evaluation file. */
 export interface LabelledExample {

@@ -1,18 +1,10 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { ModelLoadError, readModelFolder, UnknownModelError } from '@switchboard/core';
+import { ModelRepository, OnnxClassifier } from '@switchboard/core/inference';
+import { expectLoadError, makeTempDir, type TempDir } from '@switchboard/core/testing';
+import { buildMeanPoolModel, TEST_FEATURIZER, writeFeaturizerModel } from '@switchboard/train/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ModelLoadError, UnknownModelError } from '../errors.js';
-import { readModelFolder } from '../model/model-folder.js';
-import { expectLoadError } from '../testing/expect-load-error.js';
-import { buildMeanPoolModel } from '../testing/mean-pool-model.js';
-import {
-  makeTempDir,
-  TEST_FEATURIZER,
-  type TempDir,
-  writeFeaturizerModel,
-} from '../testing/test-model-folders.js';
-import { ModelRepository } from './model-repository.js';
-import { OnnxClassifier } from './onnx-classifier.js';
 
 let tmp: TempDir;
 let counter = 0;

@@ -1,10 +1,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError, readModelFolder } from '@switchboard/core';
+import { OnnxClassifier } from '@switchboard/core/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../errors.js';
-import { OnnxClassifier } from '../inference/onnx-classifier.js';
-import { readModelFolder } from '../model/model-folder.js';
 import { type FastTextOptions, trainFastText } from './fasttext-trainer.js';
 import { SeededRandom } from './seeded-random.js';
 import { writeTrainedModel } from './trained-model-folder.js';

@@ -1,6 +1,6 @@
-import { InputError } from '../errors.js';
-import type { WordCnnWeights } from '../onnx/word-cnn-model.js';
+import { InputError } from '@switchboard/core';
 import { type ClassificationMetrics, computeMetrics } from './metrics.js';
+import type { WordCnnWeights } from './onnx/word-cnn-model.js';
 import { SeededRandom } from './seeded-random.js';
 
 /** Hyper-parameters of {@link trainWordCnn}. Every field is recorded in the model folder. */

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { InputError } from '@switchboard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InputError } from '../errors.js';
 import { describeSkipped, labelsOf, parseLabelledTsv, readLabelledTsv } from './tsv-data.js';
 
 describe('parseLabelledTsv', () => {

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { SwitchboardSpec } from './model-spec.js';
+import type { SwitchboardSpec } from '@switchboard/core';
 
 /** What a model folder is made of when Switchboard writes one (trainer, tests, benchmarks). */
 export interface ModelFolderContents {

@@ -1,10 +1,14 @@
 import { join } from 'node:path';
+import { readModelFolder, SwitchboardError } from '@switchboard/core';
+import { OnnxClassifier } from '@switchboard/core/inference';
+import {
+  expectSameClassifications,
+  makeTempDir,
+  mixedLengthTexts,
+  type TempDir,
+} from '@switchboard/core/testing';
+import { writeFeaturizerModel } from '@switchboard/train/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SwitchboardError } from '../errors.js';
-import { readModelFolder } from '../model/model-folder.js';
-import { expectSameClassifications, mixedLengthTexts } from '../testing/compare-classifications.js';
-import { makeTempDir, type TempDir, writeFeaturizerModel } from '../testing/test-model-folders.js';
-import { OnnxClassifier } from './onnx-classifier.js';
 
 const LABELS = ['negative', 'neutral', 'positive'];
 

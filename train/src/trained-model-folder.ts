@@ -1,12 +1,10 @@
 import { basename } from 'node:path';
-import { InputError } from '../errors.js';
-import type { SwitchboardSpec } from '../model/model-spec.js';
-import { writeModelFolder } from '../model/write-model-folder.js';
-import { formatSequenceVocabulary } from '../text/sequence-vocabulary.js';
+import { formatSequenceVocabulary, InputError, type SwitchboardSpec } from '@switchboard/core';
 import { BagCnnModel, SEQUENCE_VOCABULARY_FILE } from './bag-cnn-model.js';
 import type { FastTextModel } from './fasttext-trainer.js';
 import type { ClassificationMetrics } from './metrics.js';
 import type { LabelledData } from './tsv-data.js';
+import { writeModelFolder } from './write-model-folder.js';
 
 /** What a person says about a trained model, beside what training itself knows. */
 export interface TrainedModelInfo {

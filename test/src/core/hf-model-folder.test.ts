@@ -1,23 +1,22 @@
 import { join } from 'node:path';
-import { Tokenizer as NativeTokenizer } from 'tokenizers';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { readModelFolder } from '../model/model-folder.js';
-import { expectSameClassifications, mixedLengthTexts } from '../testing/compare-classifications.js';
+import { readModelFolder } from '@switchboard/core';
+import { ModelRepository, OnnxClassifier, scoreLogits } from '@switchboard/core/inference';
+import {
+  BERT_MISSING_REASON,
+  bertTokenizerDir,
+  expectSameClassifications,
+  makeTempDir,
+  mixedLengthTexts,
+  type TempDir,
+} from '@switchboard/core/testing';
 import {
   type MeanPoolWeights,
   meanPoolReferenceLogits,
   meanPoolWeights,
-} from '../testing/mean-pool-model.js';
-import {
-  BERT_MISSING_REASON,
-  bertTokenizerDir,
-  makeTempDir,
-  type TempDir,
   writeBertStyleModel,
-} from '../testing/test-model-folders.js';
-import { scoreLogits } from './label-scores.js';
-import { ModelRepository } from './model-repository.js';
-import { OnnxClassifier } from './onnx-classifier.js';
+} from '@switchboard/train/testing';
+import { Tokenizer as NativeTokenizer } from 'tokenizers';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 
 // A folder in the layout `optimum` exports for BERT classifiers: config.json with id2label,
 // tokenizer.json + tokenizer_config.json of the real bert-base-uncased, and a graph that takes

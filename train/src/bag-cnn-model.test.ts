@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createEncoder, readModelFolder } from '@switchboard/core';
+import { OnnxClassifier } from '@switchboard/core/inference';
+import { expectLoadError } from '@switchboard/core/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OnnxClassifier } from '../inference/onnx-classifier.js';
-import { createEncoder, readModelFolder } from '../model/model-folder.js';
-import { expectLoadError } from '../testing/expect-load-error.js';
 import { trainBagCnn } from './bag-cnn-model.js';
 import type { FastTextOptions } from './fasttext-trainer.js';
 import { SeededRandom } from './seeded-random.js';

@@ -1,0 +1,16 @@
+/**
+ * `@switchboard/core/testing`: helpers for tests of Switchboard's packages (temporary folders, the
+ * reference tokenizer, assertions on load errors and classifications). Test code only: it imports
+ * vitest, which production installs do not have.
+ * @packageDocumentation
+ */
+export { expectSameClassifications, mixedLengthTexts } from './testing/compare-classifications.js';
+export { expectLoadError } from './testing/expect-load-error.js';
+export {
+  BERT_MISSING_REASON,
+  bertTokenizerDir,
+  makeTempDir,
+  REPO_ROOT,
+  SHARED_DIR,
+  type TempDir,
+} from './testing/test-model-folders.js';
