@@ -1,4 +1,7 @@
-/** Entry point of the dashboard service (`switchboard start` runs it; so can `node --import tsx`). */
+/**
+ * Entry point of the dashboard service (`switchboard start` runs it; so can, once built,
+ * `node dashboard/dist/dashboard-main.js`).
+ */
 import { announceReady, redactRedisUrl } from '@switchboard/core';
 import { pino } from 'pino';
 import { dashboardOptionsFromEnv } from './dashboard-options.js';

@@ -1,6 +1,6 @@
 /**
- * Entry point of the HTTP API service (`pnpm switchboard start` runs it; or
- * `node --import tsx plugins/http/src/http-main.ts`). Configuration comes from the environment:
+ * Entry point of the HTTP API service (`pnpm switchboard start` runs it; or, once built,
+ * `node plugins/http/dist/http-main.js`). Configuration comes from the environment:
  * see plugins/http/README.md.
  */
 import { announceReady, stopOnSignals } from '@switchboard/core';

@@ -66,11 +66,10 @@ describe('Dockerfile', () => {
     expect(dockerfile).toMatch(/pnpm install --frozen-lockfile --prod/);
   });
 
-  it('installs production dependencies only, so what runs the sources must be one', () => {
+  it('installs production dependencies only: services run compiled JavaScript, tsx is for development', () => {
     const root = JSON.parse(readRepoFile('package.json'));
-    expect(root.dependencies?.tsx, 'tsx in the root dependencies').toBeDefined();
-    const entrypoint = readRepoFile(ENTRYPOINT);
-    expect(entrypoint).toContain('exec node --import tsx "$entry"');
+    expect(root.dependencies?.tsx, 'tsx in the root dependencies').toBeUndefined();
+    expect(root.devDependencies?.tsx, 'tsx in the root devDependencies').toBeDefined();
   });
 
   it('runs as a numeric non-root user with NODE_ENV=production, the models and a health check', () => {
