@@ -1,0 +1,63 @@
+import type { Command } from 'commander';
+import { loadDotEnv } from '../stack/dot-env.js';
+import { findServices, missingRequirement } from '../stack/find-services.js';
+import { REPO_ROOT } from '../stack/repo-root.js';
+
+/** One row of `switchboard services --json`. */
+export interface ServiceStatus {
+  readonly name: string;
+  readonly package: string;
+  readonly entry: string;
+  readonly order: number;
+  /** Whether `switchboard start` would start it with the current environment. */
+  readonly startable: boolean;
+  /** The variable (or alternatives) to set when it would not. */
+  readonly missing?: string;
+  readonly description?: string;
+}
+
+/** The declared services and whether each would start with `env`. */
+export function serviceStatuses(root: string, env: NodeJS.ProcessEnv): ServiceStatus[] {
+  return findServices(root).map((s) => {
+    const missing = missingRequirement(s, env);
+    return {
+      name: s.name,
+      package: s.packageName,
+      entry: s.entryFromRoot,
+      order: s.order ?? 50,
+      startable: missing === undefined,
+      ...(missing ? { missing } : {}),
+      ...(s.description ? { description: s.description } : {}),
+    };
+  });
+}
+
+/** `switchboard services`: the services the workspace declares, and which would start. */
+export function registerServicesCommand(program: Command): void {
+  program
+    .command('services')
+    .description(
+      'List the services the workspace declares (the switchboard.service blocks of its packages), in start ' +
+        'order, and whether each would start with the current environment (and .env); if not, which variable ' +
+        'to set.',
+    )
+    .option('--json', 'print JSON instead of a table')
+    .action((opts: { json?: boolean }) => {
+      loadDotEnv();
+      const rows = serviceStatuses(REPO_ROOT, process.env);
+      if (opts.json) {
+        process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        return;
+      }
+      const width = (pick: (r: ServiceStatus) => string, title: string) =>
+        Math.max(title.length, ...rows.map((r) => pick(r).length));
+      const nameW = width((r) => r.name, 'SERVICE');
+      const pkgW = width((r) => r.package, 'PACKAGE');
+      const line = (name: string, pkg: string, status: string) =>
+        `${name.padEnd(nameW)}  ${pkg.padEnd(pkgW)}  ${status}`.trimEnd();
+      const out = [line('SERVICE', 'PACKAGE', 'WITH THIS ENVIRONMENT')];
+      for (const r of rows)
+        out.push(line(r.name, r.package, r.startable ? 'would start' : `would not start: set ${r.missing}`));
+      process.stdout.write(`${out.join('\n')}\n`);
+    });
+}
