@@ -1,22 +1,18 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { ServiceReadyMessage } from '@switchboard/core';
+import { entryExecArgv, findServices, type ServiceReadyMessage } from '@switchboard/core';
 import { isRunning, signalChild, stopChild } from './child-control.js';
-import { REPO_ROOT, WORKER_ENTRY } from './worker-process.js';
+import { REPO_ROOT } from './worker-process.js';
 
-const entry = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+/**
+ * The process entry of every service, as `switchboard start` runs them: read from the
+ * `switchboard.service` blocks, so a new channel package needs no change here.
+ */
+export const SERVICE_ENTRIES: Readonly<Record<string, string>> = Object.fromEntries(
+  findServices(REPO_ROOT).map((s) => [s.name, s.entryPath]),
+);
 
-/** The process entry of every service, as `switchboard start` runs them. */
-export const SERVICE_ENTRIES = {
-  worker: WORKER_ENTRY,
-  http: entry('plugins/http/src/http-main.ts'),
-  slack: entry('plugins/slack/src/slack-main.ts'),
-  discord: entry('plugins/discord/src/discord-main.ts'),
-  dashboard: entry('dashboard/src/dashboard-main.ts'),
-} as const;
-
-/** A service of {@link SERVICE_ENTRIES}. */
-export type ServiceName = keyof typeof SERVICE_ENTRIES;
+/** A declared service's name (`worker`, `http`, `slack`...). */
+export type ServiceName = string;
 
 /** How a service process ended. */
 export interface ServiceExit {
@@ -28,7 +24,8 @@ export interface ServiceExit {
 const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 
 /**
- * One service run as its own process through tsx, as the stack runs it: configured only through
+ * One service run as its own process, as the stack runs it (its declared entry, through tsx when
+ * that is a TypeScript source): configured only through
  * its environment, ready once it sends its IPC `ready` message. Unlike the worker helper it keeps
  * everything the process writes (stdout and stderr), for tests that read the whole log.
  */
@@ -42,9 +39,11 @@ export class ServiceProcess {
 
   private constructor(name: ServiceName, env: Record<string, string>) {
     this.name = name;
-    this.child = fork(SERVICE_ENTRIES[name], [], {
+    const entry = SERVICE_ENTRIES[name];
+    if (!entry) throw new Error(`no package declares a service "${name}"`);
+    this.child = fork(entry, [], {
       cwd: REPO_ROOT,
-      execArgv: ['--import', 'tsx'],
+      execArgv: entryExecArgv(entry),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
