@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import type { Command } from 'commander';
 import { EXIT } from '../report-error.js';
@@ -33,6 +34,12 @@ export function registerRunCommand(program: Command): void {
       if (missing) {
         process.stderr.write(
           `switchboard run: ${service.name} needs ${missing}; set it in the environment or .env.\n`,
+        );
+        process.exit(EXIT.config);
+      }
+      if (!existsSync(service.entryPath)) {
+        process.stderr.write(
+          `switchboard run: ${service.entryFromRoot} is missing; build the workspace (pnpm build).\n`,
         );
         process.exit(EXIT.config);
       }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { loadDotEnv } from '../stack/dot-env.js';
 import { findServices, missingRequirement } from '../stack/find-services.js';
@@ -13,6 +14,8 @@ export interface ServiceStatus {
   readonly startable: boolean;
   /** The variable (or alternatives) to set when it would not. */
   readonly missing?: string;
+  /** False when the entry file is not there (a compiled entry before `pnpm build`). */
+  readonly entryExists: boolean;
   readonly description?: string;
 }
 
@@ -20,12 +23,14 @@ export interface ServiceStatus {
 export function serviceStatuses(root: string, env: NodeJS.ProcessEnv): ServiceStatus[] {
   return findServices(root).map((s) => {
     const missing = missingRequirement(s, env);
+    const entryExists = existsSync(s.entryPath);
     return {
       name: s.name,
       package: s.packageName,
       entry: s.entryFromRoot,
       order: s.order ?? 50,
-      startable: missing === undefined,
+      startable: missing === undefined && entryExists,
+      entryExists,
       ...(missing ? { missing } : {}),
       ...(s.description ? { description: s.description } : {}),
     };
@@ -56,8 +61,10 @@ export function registerServicesCommand(program: Command): void {
       const line = (name: string, pkg: string, status: string) =>
         `${name.padEnd(nameW)}  ${pkg.padEnd(pkgW)}  ${status}`.trimEnd();
       const out = [line('SERVICE', 'PACKAGE', 'WITH THIS ENVIRONMENT')];
-      for (const r of rows)
-        out.push(line(r.name, r.package, r.startable ? 'would start' : `would not start: set ${r.missing}`));
+      for (const r of rows) {
+        const why = r.missing ? `set ${r.missing}` : `${r.entry} is missing (run pnpm build)`;
+        out.push(line(r.name, r.package, r.startable ? 'would start' : `would not start: ${why}`));
+      }
       process.stdout.write(`${out.join('\n')}\n`);
     });
 }
