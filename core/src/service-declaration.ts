@@ -22,6 +22,11 @@ export interface ServiceEnvVariable {
   readonly container?: string;
   /** Set by the Kubernetes ConfigMap only (a value that suits a cluster, not one machine). */
   readonly kubernetes?: string;
+  /**
+   * Set in Kubernetes from the pod's own fields through the downward API (e.g. `status.podIP`);
+   * such a variable has no place in `.env.example` beyond a comment.
+   */
+  readonly fieldRef?: string;
 }
 
 /** Where a service listens: the port its health endpoint, its metrics and its users reach. */
@@ -201,6 +206,10 @@ const schema = z
           secret: z.boolean().optional(),
           container: z.string().optional(),
           kubernetes: z.string().optional(),
+          fieldRef: z
+            .string()
+            .regex(/^(metadata|spec|status)\.[A-Za-z.]+$/, 'a pod field such as status.podIP')
+            .optional(),
         }),
       )
       .optional(),

@@ -141,6 +141,7 @@ const ECHO_PACKAGE = {
         ECHO_HOST: { default: '127.0.0.1', container: '0.0.0.0' },
         ECHO_PORT: { default: '3900', container: '3900' },
         ECHO_GREETING: { doc: 'What it says first.', default: 'hello', kubernetes: 'hello' },
+        ECHO_POD: { doc: 'Its own pod, for its logs.', fieldRef: 'metadata.name' },
       },
       kubernetes: {
         replicas: 1,
@@ -248,6 +249,11 @@ describe('a new channel package, and nothing else', () => {
       name: 'ECHO_TOKEN',
       valueFrom: { secretKeyRef: { name: 'switchboard-secrets', key: 'ECHO_TOKEN' } },
     });
+    expect(container.env).toContainEqual({
+      name: 'ECHO_POD',
+      valueFrom: { fieldRef: { fieldPath: 'metadata.name' } },
+    });
+    expect(read('.env.example')).toContain("# ECHO_POD: set by Kubernetes from the pod's metadata.name");
     expect(service).toMatchObject({ kind: 'Service', spec: { ports: [{ port: 3900, targetPort: 'http' }] } });
     expect(read('deploy/k8s/configmap.yaml')).toMatch(/^ {2}ECHO_GREETING: hello$/m);
     expect(read('deploy/k8s/secret.example.yaml')).toMatch(/^ {2}ECHO_TOKEN: REPLACE_ME$/m);

@@ -12,7 +12,9 @@ function section(s: FoundService): string[] {
   if (s.description) lines.push(...commentLines(s.description));
   for (const [name, v] of Object.entries(s.env ?? {})) {
     if (v.doc) lines.push(...commentLines(v.doc));
-    if (v.required) {
+    if (v.fieldRef) {
+      lines.push(`# ${name}: set by Kubernetes from the pod's ${v.fieldRef}; unset under compose.`);
+    } else if (v.required) {
       lines.push(`${name}=`);
     } else if (v.container !== undefined) {
       lines.push(

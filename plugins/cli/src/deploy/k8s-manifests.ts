@@ -47,6 +47,8 @@ function deployment(s: FoundService): YamlMap {
   const env: YamlMap[] = [
     { name: 'REDIS_URL', valueFrom: { secretKeyRef: { name: SECRET, key: 'REDIS_URL' } } },
   ];
+  for (const [name, v] of Object.entries(s.env ?? {}))
+    if (v.fieldRef) env.push({ name, valueFrom: { fieldRef: { fieldPath: v.fieldRef } } });
   for (const [name, v] of Object.entries(s.env ?? {})) {
     if (!v.secret) continue;
     const optional = !mandatorySecret(s, name, v);
