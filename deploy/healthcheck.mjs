@@ -48,6 +48,8 @@ const SERVICES = {
     }
   }
 };
+/** The `switchboard` CLI's file: a container running it without `run <service>` runs a one-off command. */
+const CLI = "plugins/cli/src/main.ts";
 
 const env = process.env;
 const names = Object.keys(SERVICES).join(', ');
@@ -68,6 +70,7 @@ function skipped(skipWhen) {
 
 /** The URL to ask, or a reason why this service has none. */
 function target(service) {
+  if (service === 'cli') return { none: 'the CLI is a one-off command' };
   const s = SERVICES[service];
   if (!s) return undefined;
   if (s.none) return { none: s.none };
@@ -97,6 +100,7 @@ function detectService() {
     for (const [service, { entry }] of Object.entries(SERVICES)) {
       if (cmdline.some((arg) => arg.endsWith(entry))) return service;
     }
+    if (cmdline.some((arg) => arg.endsWith(CLI))) return 'cli';
   }
   return undefined;
 }
@@ -108,7 +112,7 @@ if (!service) {
 }
 const probe = target(service);
 if (!probe) {
-  console.error(`healthcheck: unknown service "${service}"; use ${names}.`);
+  console.error(`healthcheck: unknown service "${service}"; use ${names} or cli.`);
   process.exit(1);
 }
 if (probe.none) {

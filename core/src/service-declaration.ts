@@ -83,7 +83,9 @@ export interface ServiceComposeOptions {
 
 /** CPU and memory of a Kubernetes container. */
 export interface ServiceResources {
+  /** Kubernetes CPU quantity, e.g. `500m` or `1`. */
   readonly cpu: string;
+  /** Kubernetes memory quantity, e.g. `256Mi`. */
   readonly memory: string;
 }
 
@@ -102,7 +104,9 @@ export interface ServiceKubernetesOptions {
   readonly preStopSleepSeconds?: number;
   /** Longest a cold start may take before the startup probe gives up. Default 60. */
   readonly startupSeconds?: number;
+  /** What the scheduler reserves for each pod (measure it: resident memory under load). */
   readonly requests: ServiceResources;
+  /** The most each pod may use (memory above it is an OOM kill). */
   readonly limits: ServiceResources;
   /** A PodDisruptionBudget keeping this many pods through voluntary evictions. */
   readonly minAvailable?: number;
@@ -140,7 +144,9 @@ export interface ServiceDeclaration {
   readonly health?: ServiceHealth;
   /** The variables it reads, by name, for generated configuration files. */
   readonly env?: Readonly<Record<string, ServiceEnvVariable>>;
+  /** Its docker-compose.yml settings; a service is always in the compose file. */
   readonly compose?: ServiceComposeOptions;
+  /** Its Kubernetes settings; without them the service gets no manifest. */
   readonly kubernetes?: ServiceKubernetesOptions;
 }
 

@@ -254,6 +254,9 @@ describe('health check script', () => {
     const socketMode = await run('node', [HEALTHCHECK, 'slack'], { SLACK_APP_TOKEN: 'xapp-1' });
     expect(socketMode.status).toBe(0);
     expect(socketMode.stdout).toMatch(/Socket Mode opens no port/);
+    const cli = await run('node', [HEALTHCHECK, 'cli']);
+    expect(cli.status).toBe(0);
+    expect(cli.stdout).toMatch(/the CLI is a one-off command/);
     const unknown = await run('node', [HEALTHCHECK, 'frobnicate']);
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/unknown service "frobnicate"/);

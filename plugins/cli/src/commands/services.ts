@@ -6,9 +6,13 @@ import { REPO_ROOT } from '../stack/repo-root.js';
 
 /** One row of `switchboard services --json`. */
 export interface ServiceStatus {
+  /** The service's name (`switchboard run <name>`). */
   readonly name: string;
+  /** The package that declares it. */
   readonly package: string;
+  /** Its entry file, relative to the workspace root. */
   readonly entry: string;
+  /** Its start order (lower first). */
   readonly order: number;
   /** Whether `switchboard start` would start it with the current environment. */
   readonly startable: boolean;
@@ -16,6 +20,7 @@ export interface ServiceStatus {
   readonly missing?: string;
   /** False when the entry file is not there (a compiled entry before `pnpm build`). */
   readonly entryExists: boolean;
+  /** The block's one line about it. */
   readonly description?: string;
 }
 

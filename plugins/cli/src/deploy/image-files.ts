@@ -56,5 +56,6 @@ export function healthcheck(ws: WorkspaceView): string {
   return fillTemplate(ws.root, 'healthcheck.mjs', {
     notice: generatedNotice('//', 'healthcheck.mjs'),
     services: JSON.stringify(table, null, 2),
+    cli: JSON.stringify(ws.cli.bin),
   });
 }
