@@ -51,14 +51,10 @@ export {
   redisOptions,
   unavailable,
 } from './queue/redis-connection.js';
-export {
-  announceReady,
-  type ServiceDeclaration,
-  type ServiceReadyMessage,
-  type StopLog,
-  stopOnSignals,
-} from './service.js';
+export { announceReady, type ServiceReadyMessage, type StopLog, stopOnSignals } from './service.js';
+export * from './service-declaration.js';
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';
 export type { EncodedText, InputEncoder } from './text/input-encoder.js';
 export { formatSequenceVocabulary, parseSequenceVocabulary } from './text/sequence-vocabulary.js';
+export * from './workspace-services.js';

@@ -12,24 +12,6 @@ export interface ServiceReadyMessage {
   readonly [key: string]: unknown;
 }
 
-/**
- * The `switchboard.service` block of a package.json: how the stack starts that package. Adding a
- * channel means adding this block to its package; no other package changes.
- */
-export interface ServiceDeclaration {
-  /** Short name printed by the stack (`worker`, `http`, `slack`...). */
-  readonly name: string;
-  /** Entry file, relative to the package folder. */
-  readonly entry: string;
-  /**
-   * Environment the service needs; each item is one variable or alternatives joined by `|`.
-   * The stack skips the service (and says which variable is missing) when one is unset.
-   */
-  readonly requires?: readonly string[];
-  /** Start order: lower first. Default 50. */
-  readonly order?: number;
-}
-
 /** Tells the launching stack (if any) that this process is serving. */
 export function announceReady(message: Omit<ServiceReadyMessage, 'type'>): void {
   process.send?.({ type: 'ready', ...message });

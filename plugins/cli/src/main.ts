@@ -3,6 +3,8 @@ import { Command, CommanderError } from 'commander';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerRunCommand } from './commands/run.js';
+import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerWorkerCommand } from './commands/worker.js';
@@ -17,6 +19,8 @@ const program = new Command('switchboard')
 registerClassifyCommand(program);
 registerModelsCommand(program);
 registerStartCommand(program);
+registerServicesCommand(program);
+registerRunCommand(program);
 registerWorkerCommand(program);
 registerTrainCommand(program);
 registerEvalCommand(program);

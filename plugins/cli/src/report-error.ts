@@ -10,6 +10,10 @@ export const EXIT = {
   model: 3,
   /** Redis or the server is unreachable. */
   unavailable: 4,
+  /** `switchboard run` of a service no package declares (EX_USAGE). */
+  unknownService: 64,
+  /** `switchboard run` of a service whose required environment is unset (EX_CONFIG). */
+  config: 78,
 } as const;
 
 /** Prints an error for a person (no stack trace for expected failures) and returns the exit code. */

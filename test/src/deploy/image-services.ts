@@ -1,19 +1,30 @@
 import { readRepoFile } from './repo-files.js';
+import { serviceDeclarations } from './service-declarations.js';
 
 /** Path of the image's entrypoint script. */
 export const ENTRYPOINT = 'deploy/docker-entrypoint.sh';
 /** Path of the image's health check script. */
 export const HEALTHCHECK = 'deploy/healthcheck.mjs';
 
-/** The services the entrypoint script starts (`name) entry=path ;;`), by name. */
-export function entrypointServices(): Map<string, string> {
-  const script = readRepoFile(ENTRYPOINT);
-  return new Map([...script.matchAll(/^\s*([a-z]+)\) entry=(\S+) ;;$/gm)].map((m) => [m[1]!, m[2]!]));
+/** What the image runs by name: every declared service (through `switchboard run`) and the CLI. */
+export function entrypointServices(): Set<string> {
+  return new Set([...serviceDeclarations().keys(), 'cli']);
 }
 
-/** The entry files the health check script recognises in the process list, by service name. */
-export function healthcheckServices(): Map<string, string> {
+/** One service as the health check script knows it. */
+export interface HealthcheckEntry {
+  readonly entry: string;
+  readonly none?: string;
+  readonly port?: number;
+  readonly portEnv?: string;
+  readonly hostEnv?: string;
+  readonly path?: string;
+}
+
+/** The table of services written into the health check script, by name. */
+export function healthcheckServices(): Map<string, HealthcheckEntry> {
   const script = readRepoFile(HEALTHCHECK);
-  const block = /const ENTRIES = \{([^}]*)\}/.exec(script)?.[1] ?? '';
-  return new Map([...block.matchAll(/^\s*([a-z]+): '([^']+)',$/gm)].map((m) => [m[1]!, m[2]!]));
+  const table = /^const SERVICES = (\{[\s\S]*?^\});$/m.exec(script)?.[1];
+  if (!table) throw new Error(`${HEALTHCHECK}: no SERVICES table`);
+  return new Map(Object.entries(JSON.parse(table) as Record<string, HealthcheckEntry>));
 }

@@ -1,15 +1,13 @@
 import { readRepoFile, sourceFiles } from './repo-files.js';
+import { serviceDeclarations } from './service-declarations.js';
 
-/** The packages that run in the image and read their configuration from the environment. */
-const SERVICE_PACKAGES = [
-  'core',
-  'worker',
-  'plugins/http',
-  'plugins/slack',
-  'plugins/discord',
-  'plugins/cli',
-  'dashboard',
-];
+/**
+ * The packages that run in the image and read their configuration from the environment: the core
+ * and the CLI, and every package that declares a service.
+ */
+function servicePackages(): string[] {
+  return ['core', 'plugins/cli', ...[...serviceDeclarations().values()].map((s) => s.packageDir)];
+}
 
 const NAME = /\b(?:SWITCHBOARD|WORKER|BATCH|ORT|HTTP|DASHBOARD|SLACK|DISCORD|REDIS|LOG)_[A-Z0-9_]+\b/g;
 
@@ -27,7 +25,7 @@ const INTERNAL = new Set(['SWITCHBOARD_WORKER_INDEX']);
 export function serviceEnvironmentVariables(): Set<string> {
   const seen = new Set<string>();
   const constants = new Set<string>();
-  for (const pkg of SERVICE_PACKAGES) {
+  for (const pkg of servicePackages()) {
     for (const file of sourceFiles(pkg)) {
       const text = readRepoFile(file);
       for (const m of text.matchAll(NAME)) seen.add(m[0]);
@@ -35,4 +33,17 @@ export function serviceEnvironmentVariables(): Set<string> {
     }
   }
   return new Set([...seen].filter((name) => !constants.has(name) && !INTERNAL.has(name)));
+}
+
+/** The variables the `switchboard.service` blocks declare (their `env` and `requires`), by service. */
+export function declaredEnvironmentVariables(): Map<string, Set<string>> {
+  const byService = new Map<string, Set<string>>();
+  for (const s of serviceDeclarations().values()) {
+    const names = new Set(Object.keys(s.env ?? {}));
+    for (const requirement of s.requires ?? []) for (const name of requirement.split('|')) names.add(name);
+    if (s.listen) names.add(s.listen.portEnv);
+    if (s.listen?.hostEnv) names.add(s.listen.hostEnv);
+    byService.set(s.name, names);
+  }
+  return byService;
 }

@@ -1,22 +1,18 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import type { ServiceReadyMessage } from '@switchboard/core';
+import { entryExecArgv, findServices, type ServiceReadyMessage } from '@switchboard/core';
 import { isRunning, signalChild, stopChild } from './child-control.js';
-import { REPO_ROOT, WORKER_ENTRY } from './worker-process.js';
+import { REPO_ROOT } from './worker-process.js';
 
-const entry = (path: string) => fileURLToPath(new URL(`../../../${path}`, import.meta.url));
+/**
+ * The process entry of every service, as `switchboard start` runs them: read from the
+ * `switchboard.service` blocks, so a new channel package needs no change here.
+ */
+export const SERVICE_ENTRIES: Readonly<Record<string, string>> = Object.fromEntries(
+  findServices(REPO_ROOT).map((s) => [s.name, s.entryPath]),
+);
 
-/** The compiled process entry of every service, as `switchboard start` runs them. */
-export const SERVICE_ENTRIES = {
-  worker: WORKER_ENTRY,
-  http: entry('plugins/http/dist/http-main.js'),
-  slack: entry('plugins/slack/dist/slack-main.js'),
-  discord: entry('plugins/discord/dist/discord-main.js'),
-  dashboard: entry('dashboard/dist/dashboard-main.js'),
-} as const;
-
-/** A service of {@link SERVICE_ENTRIES}. */
-export type ServiceName = keyof typeof SERVICE_ENTRIES;
+/** A declared service's name (`worker`, `http`, `slack`...). */
+export type ServiceName = string;
 
 /** How a service process ended. */
 export interface ServiceExit {
@@ -28,10 +24,10 @@ export interface ServiceExit {
 const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 
 /**
- * One service run as its own `node` process on its compiled entry, as the stack runs it:
- * configured only through its environment, ready once it sends its IPC `ready` message. Unlike the
- * worker helper it keeps everything the process writes (stdout and stderr), for tests that read the
- * whole log.
+ * One service run as its own process, as the stack runs it (its declared entry, through tsx when
+ * that is a TypeScript source): configured only through
+ * its environment, ready once it sends its IPC `ready` message. Unlike the worker helper it keeps
+ * everything the process writes (stdout and stderr), for tests that read the whole log.
  */
 export class ServiceProcess {
   readonly name: ServiceName;
@@ -43,9 +39,11 @@ export class ServiceProcess {
 
   private constructor(name: ServiceName, env: Record<string, string>) {
     this.name = name;
-    this.child = fork(SERVICE_ENTRIES[name], [], {
+    const entry = SERVICE_ENTRIES[name];
+    if (!entry) throw new Error(`no package declares a service "${name}"`);
+    this.child = fork(entry, [], {
       cwd: REPO_ROOT,
-      execArgv: [],
+      execArgv: entryExecArgv(entry),
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });

@@ -1,13 +1,14 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { entryExecArgv, findServices } from '@switchboard/core';
 import type { ReadyMessage } from '@switchboard/worker';
 import { isRunning, signalChild, stopChild } from './child-control.js';
 
 /** The repository root: worker processes run from there, as `switchboard start` runs them. */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** The worker's compiled process entry, run with plain `node` as `switchboard worker` runs it. */
-export const WORKER_ENTRY = fileURLToPath(new URL('../../../worker/dist/worker-main.js', import.meta.url));
+/** The worker's process entry, as its `switchboard.service` block declares it. */
+export const WORKER_ENTRY = findServices(REPO_ROOT).find((s) => s.name === 'worker')!.entryPath;
 
 /** Options of {@link startWorker}. */
 export interface WorkerProcessOptions {
@@ -53,7 +54,7 @@ export class WorkerProcess {
   static start(options: WorkerProcessOptions): Promise<WorkerProcess> {
     const child = fork(WORKER_ENTRY, [], {
       cwd: REPO_ROOT,
-      execArgv: [],
+      execArgv: entryExecArgv(WORKER_ENTRY),
       env: {
         ...process.env,
         REDIS_URL: options.redisUrl,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { redactRedisUrl } from '@switchboard/core';
+import { loadDotEnv } from './dot-env.js';
 import { findServices, missingRequirement } from './find-services.js';
 import { locateRedis } from './locate-redis.js';
 import { REPO_ROOT } from './repo-root.js';
@@ -29,11 +29,7 @@ export interface RunningStack {
  */
 export async function runStack(options: StackOptions = {}): Promise<RunningStack> {
   const log = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const envFile = join(REPO_ROOT, '.env');
-  if (existsSync(envFile)) {
-    process.loadEnvFile(envFile);
-    log('Read configuration from .env');
-  }
+  if (loadDotEnv()) log('Read configuration from .env');
   const redis = await locateRedis(process.env, log);
   log(
     `Redis: ${redactRedisUrl(redis.url)} (${redis.how === 'started' ? 'started by the stack' : `from ${redis.how}`})`,

@@ -1,5 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
-import type { ServiceReadyMessage } from '@switchboard/core';
+import { entryExecArgv, type ServiceReadyMessage } from '@switchboard/core';
 import type { FoundService } from './find-services.js';
 
 /** Options of {@link ServiceProcess}. */
@@ -17,8 +17,8 @@ export interface ServiceProcessOptions {
 }
 
 /**
- * One service of the stack in its own Node process, running its compiled entry (`dist/`) with plain
- * `node`. Waits for its ready handshake, restarts it with a growing delay if it dies, and stops it
+ * One service of the stack in its own Node process, running its declared entry as it is (through
+ * tsx when that is a TypeScript source). Waits for its ready handshake, restarts it with a growing delay if it dies, and stops it
  * with SIGTERM so that it can drain.
  */
 export class ServiceProcess {
@@ -37,8 +37,7 @@ export class ServiceProcess {
     return new Promise((resolve, reject) => {
       const child = fork(this.service.entryPath, [...(this.options.args ?? [])], {
         env: this.options.env,
-        // Not the CLI's own flags (an --inspect port would clash): a service starts as `node entry` would.
-        execArgv: [],
+        execArgv: entryExecArgv(this.service.entryPath),
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
       this.child = child;
