@@ -35,7 +35,12 @@ const mtime = (path) => (existsSync(path) ? statSync(path).mtimeMs : 0);
 
 /** The build-info file of every project in the build, by project folder. */
 function buildInfos() {
-  const { references } = JSON.parse(readFileSync(BUILD_CONFIG, 'utf8'));
+  // Generated with a comment header (pnpm deploy:gen): drop whole-line comments before parsing.
+  const text = readFileSync(BUILD_CONFIG, 'utf8')
+    .split('\n')
+    .filter((line) => !line.trim().startsWith('//'))
+    .join('\n');
+  const { references } = JSON.parse(text);
   return references.map(({ path }) => {
     const dir = join(ROOT, path);
     return { dir, info: join(dir, 'dist', '.tsbuildinfo') };

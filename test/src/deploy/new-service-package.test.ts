@@ -131,7 +131,7 @@ const ECHO_PACKAGE = {
     service: {
       name: 'echo',
       description: 'A throwaway channel that echoes.',
-      entry: 'src/echo-main.ts',
+      entry: 'dist/echo-main.js',
       requires: ['ECHO_TOKEN'],
       order: 45,
       listen: { port: 3900, portEnv: 'ECHO_PORT', hostEnv: 'ECHO_HOST', publish: true },
@@ -158,9 +158,15 @@ let before = new Map<string, string>();
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'switchboard-new-channel-'));
+  // Builds (dist/) are copied with their times, so the copy's scripts find them fresh instead of
+  // compiling the whole workspace again; they are still left out of the before/after snapshots.
   cpSync(REPO_ROOT, copy, {
     recursive: true,
-    filter: (src) => !SKIPPED.has(src.split('/').pop()!) || src === REPO_ROOT,
+    preserveTimestamps: true,
+    filter: (src) => {
+      const name = src.split('/').pop()!;
+      return name === 'dist' || !SKIPPED.has(name) || src === REPO_ROOT;
+    },
   });
   // Installed modules are linked, not copied: they are what `pnpm install` would give the copy.
   for (const pkg of [{ dir: '.' }, ...workspacePackages(REPO_ROOT)]) {
@@ -190,16 +196,9 @@ afterAll(async () => {
 
 describe('a new channel package, and nothing else', () => {
   it('`switchboard services` lists it, and says which variable it still needs', async () => {
-    const without = await run('node --import tsx plugins/cli/src/main.ts services');
+    const without = await run('node plugins/cli/dist/main.js services');
     expect(without.status, without.stderr).toBe(0);
     expect(without.stdout).toMatch(/^echo\s+@switchboard\/plugin-echo\s+would not start: set ECHO_TOKEN$/m);
-    const withToken = await run('node --import tsx plugins/cli/src/main.ts services --json', {
-      ECHO_TOKEN: 't',
-    });
-    const echo = (JSON.parse(withToken.stdout) as { name: string; startable: boolean }[]).find(
-      (s) => s.name === 'echo',
-    );
-    expect(echo?.startable).toBe(true);
   });
 
   it('`pnpm deploy:check` sees the deployment files out of date; `pnpm deploy:gen` brings them up to date', async () => {
@@ -211,6 +210,15 @@ describe('a new channel package, and nothing else', () => {
     expect(gen.status, gen.stderr).toBe(0);
     const check = await run(rootScripts['deploy:check']!);
     expect(check.status, check.stderr).toBe(0);
+    // The generated tsconfig.build.json now holds the package: the build compiles it like any other.
+    const build = await run(rootScripts.build!);
+    expect(build.status, build.stdout + build.stderr).toBe(0);
+    expect(existsSync(join(copy, 'plugins/echo/dist/echo-main.js'))).toBe(true);
+    const withToken = await run('node plugins/cli/dist/main.js services --json', { ECHO_TOKEN: 't' });
+    const echo = (JSON.parse(withToken.stdout) as { name: string; startable: boolean }[]).find(
+      (s) => s.name === 'echo',
+    );
+    expect(echo?.startable).toBe(true);
   });
 
   it('the generated files all name it', () => {
@@ -258,7 +266,8 @@ describe('a new channel package, and nothing else', () => {
     expect(read('deploy/k8s/configmap.yaml')).toMatch(/^ {2}ECHO_GREETING: hello$/m);
     expect(read('deploy/k8s/secret.example.yaml')).toMatch(/^ {2}ECHO_TOKEN: REPLACE_ME$/m);
     expect(read('deploy/k8s/kustomization.yaml')).toContain('echo.yaml (need their');
-    expect(read('deploy/healthcheck.mjs')).toContain('"entry": "plugins/echo/src/echo-main.ts"');
+    expect(read('deploy/healthcheck.mjs')).toContain('"entry": "plugins/echo/dist/echo-main.js"');
+    expect(read('tsconfig.build.json')).toContain('"path": "plugins/echo"');
   });
 
   it.skipIf(spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status !== 0)(
@@ -288,7 +297,7 @@ describe('a new channel package, and nothing else', () => {
 
   it('`switchboard start --only echo` starts it, and Ctrl-C stops it', async () => {
     const port = await freePort();
-    const stack = start('node --import tsx plugins/cli/src/main.ts start --only echo', {
+    const stack = start('node plugins/cli/dist/main.js start --only echo', {
       ECHO_TOKEN: 't',
       ECHO_PORT: String(port),
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',

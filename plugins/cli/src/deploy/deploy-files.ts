@@ -11,6 +11,7 @@ import {
   serviceManifest,
 } from './k8s-manifests.js';
 import { GENERATED } from './template-file.js';
+import { buildTsconfig, rootTsconfig } from './tsconfig-files.js';
 import { readWorkspace } from './workspace-view.js';
 
 /** Where Kubernetes manifests live; the generator owns the per-service files in it. */
@@ -32,6 +33,8 @@ export function generateDeployFiles(root: string): Map<string, string> {
     [`${K8S_DIR}/configmap.yaml`, configMap(ws)],
     [`${K8S_DIR}/secret.example.yaml`, secretExample(ws)],
     [`${K8S_DIR}/kustomization.yaml`, kustomization(ws)],
+    ['tsconfig.build.json', buildTsconfig(ws)],
+    ['tsconfig.json', rootTsconfig(ws)],
   ]);
   for (const s of kubernetesServices(ws)) files.set(`${K8S_DIR}/${s.name}.yaml`, serviceManifest(s));
   return files;
