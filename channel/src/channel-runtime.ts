@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import {
+  type ClassifyRequest,
   type Delivery,
   DeliveryConsumer,
   describeIssue,
@@ -72,6 +73,13 @@ export interface ChannelAsk<Target> {
   readonly rateLimited?: boolean;
   /** When the platform event arrived (ms since the epoch), for the acknowledgement latency. Default now. */
   readonly receivedAt?: number;
+}
+
+/** An ask that passed {@link ChannelRuntime.prepare}: its request, ready to enqueue. */
+export interface PreparedAsk {
+  readonly queued: undefined;
+  readonly request: ClassifyRequest;
+  readonly receivedAt: number;
 }
 
 /** What became of an ask: queued under `id`, or refused with a sentence for the person. */
@@ -175,17 +183,29 @@ export class ChannelRuntime<Target extends Record<string, unknown>> {
    * is either "queued" or a refusal with the one sentence every channel uses.
    */
   async submit(ask: ChannelAsk<Target>): Promise<SubmitOutcome> {
+    const prepared = await this.prepare(ask);
+    return prepared.queued === false ? prepared : this.enqueue(prepared);
+  }
+
+  /**
+   * The first half of {@link submit}, for platforms that must acknowledge before the job exists
+   * (Discord defers its reply, and the delivery edits that reply): validates the text with the
+   * core's parser, counts the person's rate limit and checks that the queue is reachable.
+   * Never throws.
+   */
+  async prepare(ask: ChannelAsk<Target>): Promise<PreparedAsk | Refusal> {
     const receivedAt = ask.receivedAt ?? Date.now();
     this.metrics.request();
-    const outcome = await this.answerWithin(this.process(ask), () => {
-      this.log.warn({ deadlineMs: this.ackDeadlineMs }, 'request not queued in time');
-      return this.refusal('unavailable', UNAVAILABLE_MESSAGE);
-    }).catch((err: Error) => {
-      this.log.error({ err: err.message }, 'request could not be queued');
-      return this.refusal('failed', FAILED_MESSAGE);
-    });
-    if (!outcome.queued) this.metrics.refused(outcome.reason);
-    this.metrics.acknowledged((Date.now() - receivedAt) / 1_000);
+    const outcome = await this.guard(this.check(ask, receivedAt));
+    if (outcome.queued === false) this.refused(outcome, receivedAt);
+    return outcome;
+  }
+
+  /** The second half of {@link submit}: enqueues a prepared ask within the deadline. Never throws. */
+  async enqueue(prepared: PreparedAsk): Promise<SubmitOutcome> {
+    const outcome = await this.guard(this.add(prepared));
+    if (outcome.queued) this.metrics.acknowledged((Date.now() - prepared.receivedAt) / 1_000);
+    else this.refused(outcome, prepared.receivedAt);
     return outcome;
   }
 
@@ -241,7 +261,22 @@ export class ChannelRuntime<Target extends Record<string, unknown>> {
     return undefined;
   }
 
-  private async process(ask: ChannelAsk<Target>): Promise<SubmitOutcome> {
+  private guard<T>(work: Promise<T | Refusal>): Promise<T | Refusal> {
+    return this.answerWithin<T | Refusal>(work, () => {
+      this.log.warn({ deadlineMs: this.ackDeadlineMs }, 'request not queued in time');
+      return this.refusal('unavailable', UNAVAILABLE_MESSAGE);
+    }).catch((err: Error) => {
+      this.log.error({ err: err.message }, 'request could not be queued');
+      return this.refusal('failed', FAILED_MESSAGE);
+    });
+  }
+
+  private refused(refusal: Refusal, receivedAt: number): void {
+    this.metrics.refused(refusal.reason);
+    this.metrics.acknowledged((Date.now() - receivedAt) / 1_000);
+  }
+
+  private async check(ask: ChannelAsk<Target>, receivedAt: number): Promise<PreparedAsk | Refusal> {
     const request = newClassifyRequest({
       id: requestIdFor(this.channel, ...ask.eventKey),
       model: ask.model,
@@ -258,6 +293,10 @@ export class ChannelRuntime<Target extends Record<string, unknown>> {
       this.log.info({ field: err.field, model: ask.model }, 'request refused');
       return this.refusal('invalid_text', invalidTextMessage(err.field, err.message), { field: err.field });
     }
+    if (!this.queue.connected) {
+      this.log.warn('job queue unavailable');
+      return this.refusal('unavailable', UNAVAILABLE_MESSAGE);
+    }
     if (ask.rateLimited !== false) {
       const decision = await this.limiter.consume(ask.requester.id);
       if (!decision.allowed) {
@@ -267,9 +306,13 @@ export class ChannelRuntime<Target extends Record<string, unknown>> {
         });
       }
     }
+    return { queued: undefined, request, receivedAt };
+  }
+
+  private async add(prepared: PreparedAsk): Promise<SubmitOutcome> {
     try {
-      const id = await this.queue.enqueue(request, this.ackDeadlineMs);
-      this.log.info({ id, model: ask.model }, 'queued');
+      const id = await this.queue.enqueue(prepared.request, this.ackDeadlineMs);
+      this.log.info({ id, model: prepared.request.model }, 'queued');
       return { queued: true, id };
     } catch (err) {
       if (err instanceof SwitchboardError && err.code === 'queue_unavailable') {
