@@ -172,6 +172,11 @@ export class ChannelRuntime<Target extends Record<string, unknown>> {
     return { ...info, ...(this.ops ? { healthUrl: this.ops.url } : {}) };
   }
 
+  /** Where `/healthz`, `/readyz` and `/metrics` are served, when the runtime opened a port for them. */
+  get healthUrl(): string | undefined {
+    return this.ops?.url;
+  }
+
   /** True while requests can be queued. */
   get ready(): boolean {
     return this.notReady() === undefined;
