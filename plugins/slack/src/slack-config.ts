@@ -68,7 +68,9 @@ export interface SlackConfig extends ChannelCommonOptions {
 }
 
 /**
- * Reads and checks the plugin's configuration. Socket Mode is used when `SLACK_APP_TOKEN` is set
+ * Reads and checks the plugin's configuration: the variables of {@link SLACK_ENV} and the channel
+ * runtime's (`REDIS_URL`, `SWITCHBOARD_QUEUE_PREFIX`, `SWITCHBOARD_MODELS`, `LOG_LEVEL`,
+ * `SLACK_USER_RATE_LIMIT`, `SLACK_HEALTH_PORT`, `SLACK_HEALTH_HOST`). Socket Mode is used when `SLACK_APP_TOKEN` is set
  * (unless `SLACK_SOCKET_MODE=false`), HTTP mode otherwise. Errors name the variable, never its value:
  * these are secrets.
  */
