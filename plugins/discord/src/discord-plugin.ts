@@ -36,7 +36,13 @@ export class DiscordPlugin {
    * @throws Error when the configuration is wrong or Discord refuses the login
    */
   async start(): Promise<DiscordPluginStatus> {
-    const info = (await this.runtime.start()) as DiscordIngressInfo & { healthUrl?: string };
+    let info: DiscordIngressInfo & { healthUrl?: string };
+    try {
+      info = (await this.runtime.start()) as DiscordIngressInfo & { healthUrl?: string };
+    } catch (err) {
+      await this.close();
+      throw err;
+    }
     return {
       user: info.user,
       guilds: info.guilds,
