@@ -107,7 +107,7 @@ async function everythingShown(page: Page): Promise<string[]> {
 
 describe('secrets in job data', () => {
   for (const user of [VIEWER, ADMIN]) {
-    it(`are redacted everywhere a ${user.role} looks: job pages and the board's JSON API`, async () => {
+    it(`are redacted everywhere the ${user.role} looks: job pages and the board's JSON API`, async () => {
       const { context, page } = await loginAs(browser, address.url, user.name, user.password);
       try {
         const seen = (await everythingShown(page)).join('\n');
