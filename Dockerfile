@@ -22,6 +22,7 @@ WORKDIR /app
 COPY package.json pnpm-lock.yaml pnpm-workspace.yaml ./
 COPY core/package.json core/
 COPY train/package.json train/
+COPY channel/package.json channel/
 COPY worker/package.json worker/
 COPY plugins/cli/package.json plugins/cli/
 COPY plugins/discord/package.json plugins/discord/
@@ -37,7 +38,7 @@ COPY bench/package.json bench/
 FROM manifests AS build
 RUN pnpm install --frozen-lockfile --reporter=append-only --filter='!switchboard-vscode' --filter='!@switchboard/test' --filter='!@switchboard/bench'
 COPY . .
-RUN pnpm exec tsc -b core train worker plugins/cli plugins/discord plugins/http plugins/slack client dashboard
+RUN pnpm exec tsc -b core train channel worker plugins/cli plugins/discord plugins/http plugins/slack client dashboard
 
 # ---- deps: production dependencies only, exactly as the lockfile pins them -----------------------
 # Tests, benchmarks and the VS Code extension are not part of the image (.dockerignore).
@@ -61,6 +62,7 @@ COPY . .
 # The compiled packages, which the services' declared entries and the package exports point at.
 COPY --from=build /app/core/dist core/dist
 COPY --from=build /app/train/dist train/dist
+COPY --from=build /app/channel/dist channel/dist
 COPY --from=build /app/worker/dist worker/dist
 COPY --from=build /app/plugins/cli/dist plugins/cli/dist
 COPY --from=build /app/plugins/discord/dist plugins/discord/dist

@@ -8,6 +8,7 @@ export * from './contracts/classify-request.js';
 export * from './contracts/classify-result.js';
 export * from './contracts/delivery.js';
 export * from './contracts/limits.js';
+export * from './contracts/secret-fields.js';
 export { describeIssue, parseClassifyRequest } from './contracts/validate.js';
 export { optionsFromEnv } from './env-options.js';
 export * from './errors.js';

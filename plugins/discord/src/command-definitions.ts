@@ -11,20 +11,15 @@ export const CLASSIFY_COMMAND = 'classify';
 /** Name of the message context-menu command. */
 export const CLASSIFY_MESSAGE_COMMAND = 'Classify message';
 
-/** Discord allows at most 25 choices on an option. */
-const MAX_CHOICES = 25;
-
 /** Discord's own limit on a string option. */
 const MAX_OPTION_CHARS = 6_000;
 
 /**
  * The commands the bot answers: `/classify text [model] [private]` and the "Classify message"
- * context menu. `models` become the choices of `model:` (the first 25, Discord's limit).
+ * context menu. `model:` is autocompleted from the live model list (interaction-handler.ts), so
+ * models added after registration are offered without registering again.
  */
-export function classifyCommands(
-  models: readonly string[],
-  defaultModel: string,
-): RESTPostAPIApplicationCommandsJSONBody[] {
+export function classifyCommands(defaultModel: string): RESTPostAPIApplicationCommandsJSONBody[] {
   return [
     {
       type: ApplicationCommandType.ChatInput,
@@ -43,9 +38,7 @@ export function classifyCommands(
           name: 'model',
           description: `The model to use (default ${defaultModel})`.slice(0, 100),
           required: false,
-          ...(models.length > 0
-            ? { choices: models.slice(0, MAX_CHOICES).map((m) => ({ name: m, value: m })) }
-            : {}),
+          autocomplete: true,
         },
         {
           type: ApplicationCommandOptionType.Boolean,

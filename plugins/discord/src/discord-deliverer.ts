@@ -1,24 +1,19 @@
-import { type Delivery, describeIssue, PermanentDeliveryError } from '@switchboard/core';
+import type { ChannelDelivery } from '@switchboard/channel';
 import {
   type APIChannel,
-  type APIEmbed,
   MessageFlags,
   type REST,
   type RESTPostAPIChannelMessageJSONBody,
   Routes,
 } from 'discord.js';
 import type { Logger } from 'pino';
+import type { DiscordAnswer } from './discord-answer.js';
 import { modLogMessage } from './mod-log-message.js';
 import { flagsOf } from './moderation-verdict.js';
-import {
-  type InteractionTarget,
-  type MentionTarget,
-  ReplyTargetSchema,
-  type WatchTarget,
-} from './reply-target.js';
+import type { InteractionTarget, MentionTarget, ReplyTarget, WatchTarget } from './reply-target.js';
 import { DiscordCode, deliveryFailure, hasCode, isExpiredInteraction } from './rest-failure.js';
-import { resultEmbed } from './result-embed.js';
-import { errorMessage } from './user-messages.js';
+
+type Delivery<T extends ReplyTarget = ReplyTarget> = ChannelDelivery<T>;
 
 /** How long Discord accepts an interaction token for follow-ups and edits. */
 export const INTERACTION_TOKEN_MS = 15 * 60_000;
@@ -62,52 +57,55 @@ export class DiscordDeliverer {
     this.now = options.now ?? Date.now;
   }
 
-  /** Delivers one result or error; throws what the delivery queue understands. */
-  async deliver(delivery: Delivery): Promise<void> {
-    const parsed = ReplyTargetSchema.safeParse(delivery.replyTo);
-    if (!parsed.success) {
-      const { field, message } = describeIssue(parsed.error);
-      throw new PermanentDeliveryError(`malformed Discord reply target: ${field} ${message}`.trim());
-    }
-    const target = parsed.data;
+  /** Delivers one rendered result or error; throws what the delivery queue understands. */
+  async deliver(message: DiscordAnswer, delivery: Delivery): Promise<void> {
+    const { target } = delivery;
     try {
-      if (target.kind === 'interaction') await this.interaction(target, delivery);
-      else if (target.kind === 'mention') await this.mention(target, delivery);
-      else await this.watch(target, delivery);
+      if (target.kind === 'interaction') await this.interaction(target, message, delivery);
+      else if (target.kind === 'mention') await this.mention(target, message, delivery);
+      else await this.watch(target, { ...delivery, target });
     } catch (err) {
       throw deliveryFailure(err, WHAT[target.kind]!);
     }
   }
 
-  private async interaction(target: InteractionTarget, delivery: Delivery): Promise<void> {
+  private async interaction(
+    target: InteractionTarget,
+    message: DiscordAnswer,
+    delivery: Delivery,
+  ): Promise<void> {
     const age = this.now() - target.createdAt;
     if (age < INTERACTION_TOKEN_MS - TOKEN_MARGIN_MS) {
       try {
-        await this.answerInteraction(target, delivery);
+        await this.answerInteraction(target, message, delivery);
         return;
       } catch (err) {
         if (!isExpiredInteraction(err)) throw err;
         this.log.info({ request: delivery.request.id }, 'interaction token refused; answering outside it');
       }
     }
-    await this.answerOutsideInteraction(target, delivery);
+    await this.answerOutsideInteraction(target, message, delivery);
   }
 
-  private async answerInteraction(target: InteractionTarget, delivery: Delivery): Promise<void> {
+  private async answerInteraction(
+    target: InteractionTarget,
+    message: DiscordAnswer,
+    delivery: Delivery,
+  ): Promise<void> {
     const original = Routes.webhookMessage(target.applicationId, target.interactionToken, '@original');
     const { outcome } = delivery;
     if (outcome.ok) {
       await this.rest.patch(original, {
         body: {
           content: '',
-          embeds: [resultEmbed(delivery.request, outcome.result)],
+          embeds: message.embeds,
           allowed_mentions: { parse: [] },
         },
         auth: false,
       });
     } else if (target.ephemeral) {
       await this.rest.patch(original, {
-        body: { content: errorMessage(outcome.error), embeds: [] },
+        body: { content: message.content, embeds: [] },
         auth: false,
       });
     } else {
@@ -119,16 +117,20 @@ export class DiscordDeliverer {
         if (!hasCode(err, DiscordCode.UnknownMessage)) throw err;
       }
       await this.rest.post(Routes.webhook(target.applicationId, target.interactionToken), {
-        body: { content: errorMessage(outcome.error), flags: MessageFlags.Ephemeral },
+        body: { content: message.content, flags: MessageFlags.Ephemeral },
         auth: false,
       });
     }
   }
 
   /** Past the token's life: public results go to the channel, private ones and errors to a DM. */
-  private async answerOutsideInteraction(target: InteractionTarget, delivery: Delivery): Promise<void> {
+  private async answerOutsideInteraction(
+    target: InteractionTarget,
+    message: DiscordAnswer,
+    delivery: Delivery,
+  ): Promise<void> {
     const { outcome } = delivery;
-    const embeds: APIEmbed[] = outcome.ok ? [resultEmbed(delivery.request, outcome.result)] : [];
+    const { embeds } = message;
     if (target.ephemeral || !outcome.ok) {
       const dm = (await this.rest.post(Routes.userChannels(), {
         body: { recipient_id: target.userId },
@@ -136,7 +138,7 @@ export class DiscordDeliverer {
       const intro = `Your ${target.messageId ? '“Classify message”' : '/classify'} in <#${target.channelId}> (Discord’s 15-minute reply window had passed):`;
       await this.rest.post(Routes.channelMessages(dm.id), {
         body: {
-          content: outcome.ok ? intro : `${intro}\n${errorMessage(outcome.error)}`,
+          content: outcome.ok ? intro : `${intro}\n${message.content}`,
           embeds,
           allowed_mentions: { parse: [] },
         } satisfies RESTPostAPIChannelMessageJSONBody,
@@ -155,13 +157,10 @@ export class DiscordDeliverer {
     });
   }
 
-  private async mention(target: MentionTarget, delivery: Delivery): Promise<void> {
-    const { outcome } = delivery;
+  private async mention(target: MentionTarget, message: DiscordAnswer, delivery: Delivery): Promise<void> {
     await this.rest.post(Routes.channelMessages(target.channelId), {
       body: {
-        ...(outcome.ok
-          ? { embeds: [resultEmbed(delivery.request, outcome.result)] }
-          : { content: errorMessage(outcome.error) }),
+        ...(delivery.outcome.ok ? { embeds: message.embeds } : { content: message.content }),
         message_reference: {
           message_id: target.messageId,
           channel_id: target.channelId,
@@ -173,7 +172,7 @@ export class DiscordDeliverer {
     });
   }
 
-  private async watch(target: WatchTarget, delivery: Delivery): Promise<void> {
+  private async watch(target: WatchTarget, delivery: Delivery<WatchTarget>): Promise<void> {
     const { outcome, request } = delivery;
     const log = this.log.child({ request: request.id, model: request.model, message: target.messageId });
     if (!outcome.ok) {

@@ -1,4 +1,4 @@
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir, optionsFromEnv } from '@switchboard/core';
+import { type ChannelCommonOptions, channelOptionsFromEnv } from '@switchboard/channel';
 import { z } from 'zod';
 
 const SNOWFLAKE = /^\d{15,21}$/;
@@ -7,8 +7,8 @@ const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
-/** Everything the Discord plugin is told through its environment, each with its variable. */
-export const DiscordSettingsSchema = z.object({
+/** The Discord plugin's own settings, each with its variable (the common ones come from the channel runtime). */
+export const DiscordSettingsShape = {
   /** `DISCORD_TOKEN`: the bot token (Developer Portal → Bot → Reset Token). Never logged. */
   token: z.string().min(1, 'is empty; copy the bot token from the Developer Portal (Bot → Reset Token)'),
   /** `DISCORD_APPLICATION_ID`: the application (client) id. */
@@ -39,25 +39,13 @@ export const DiscordSettingsSchema = z.object({
   messageContent: booleanText.default(true),
   /** `DISCORD_FLAG_EMOJI`: the reaction put on flagged messages. */
   flagEmoji: z.string().min(1).default('⚠️'),
-  /** `REDIS_URL` */
-  redisUrl: z.string().default(DEFAULT_REDIS_URL),
-  /** `SWITCHBOARD_QUEUE_PREFIX` */
-  prefix: z.string().min(1).default(DEFAULT_QUEUE_PREFIX),
-  /** `SWITCHBOARD_MODELS`: the model repository (read for names and labels only). */
-  modelsDir: z.string().default(modelsDir()),
-  /** `LOG_LEVEL` */
-  logLevel: z
-    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
-      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    })
-    .default('info'),
-});
+};
 
-/** Parsed plugin settings. */
-export type DiscordSettings = z.infer<typeof DiscordSettingsSchema>;
+/** Parsed plugin settings: the Discord ones and the channel runtime's common ones. */
+export type DiscordSettings = z.output<z.ZodObject<typeof DiscordSettingsShape>> & ChannelCommonOptions;
 
-/** The environment variable of each setting. */
-export const DISCORD_ENV: Readonly<Record<keyof DiscordSettings, string>> = {
+/** The environment variable of each Discord setting. */
+export const DISCORD_ENV: Readonly<Record<keyof typeof DiscordSettingsShape, string>> = {
   token: 'DISCORD_TOKEN',
   applicationId: 'DISCORD_APPLICATION_ID',
   apiUrl: 'DISCORD_API_URL',
@@ -67,16 +55,14 @@ export const DISCORD_ENV: Readonly<Record<keyof DiscordSettings, string>> = {
   defaultModel: 'DISCORD_DEFAULT_MODEL',
   messageContent: 'DISCORD_MESSAGE_CONTENT',
   flagEmoji: 'DISCORD_FLAG_EMOJI',
-  redisUrl: 'REDIS_URL',
-  prefix: 'SWITCHBOARD_QUEUE_PREFIX',
-  modelsDir: 'SWITCHBOARD_MODELS',
-  logLevel: 'LOG_LEVEL',
 };
 
 /**
- * Reads the settings from the environment. A bad or missing value throws an error naming its
- * variable (and never echoing the token).
+ * Reads the settings from the environment (also `REDIS_URL`, `SWITCHBOARD_QUEUE_PREFIX`,
+ * `SWITCHBOARD_MODELS`, `LOG_LEVEL`, `DISCORD_USER_RATE_LIMIT`, `DISCORD_HEALTH_PORT` and
+ * `DISCORD_HEALTH_HOST`). A bad or missing value throws an error naming its variable (and never
+ * echoing the token).
  */
 export function discordSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): DiscordSettings {
-  return optionsFromEnv(DiscordSettingsSchema, DISCORD_ENV, env);
+  return channelOptionsFromEnv('discord', DiscordSettingsShape, DISCORD_ENV, env);
 }

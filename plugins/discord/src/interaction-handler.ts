@@ -1,23 +1,19 @@
 import {
-  InputError,
-  newClassifyRequest,
-  parseClassifyRequest,
-  requestIdFor,
-  SwitchboardError,
-} from '@switchboard/core';
-import {
+  type AutocompleteInteraction,
   type ChatInputCommandInteraction,
   type Interaction,
   type MessageContextMenuCommandInteraction,
   MessageFlags,
 } from 'discord.js';
 import { CLASSIFY_COMMAND, CLASSIFY_MESSAGE_COMMAND } from './command-definitions.js';
-import { enqueueWithin, isUnavailable } from './enqueue-within.js';
 import type { HandlerContext } from './handler-context.js';
 import type { InteractionTarget } from './reply-target.js';
-import { inputErrorMessage, NO_TEXT_MESSAGE, UNAVAILABLE_MESSAGE } from './user-messages.js';
+import { NO_TEXT_MESSAGE, refusalMessage } from './user-messages.js';
 
 type ClassifyInteraction = ChatInputCommandInteraction | MessageContextMenuCommandInteraction;
+
+/** Discord shows at most 25 autocomplete suggestions. */
+const MAX_SUGGESTIONS = 25;
 
 interface Ask {
   readonly text: string;
@@ -27,9 +23,11 @@ interface Ask {
 }
 
 /**
- * Answers `/classify` and "Classify message": acknowledges within Discord's 3 seconds with a
- * deferred reply, enqueues the request, and leaves the answer to the delivery queue, which edits
- * that deferred reply. Whatever goes wrong before the job is queued is told privately, at once.
+ * Answers `/classify` and "Classify message": checks the request with the channel runtime, then
+ * acknowledges within Discord's 3 seconds with a deferred reply, enqueues, and leaves the answer
+ * to the delivery queue, which edits that deferred reply. Whatever stops the request before it is
+ * queued is told privately, at once. `model:` suggestions are the live model list; a name typed
+ * past them is the worker's to judge, and its "unknown model" answer lists the models.
  */
 export class InteractionHandler {
   private readonly ctx: HandlerContext;
@@ -40,7 +38,9 @@ export class InteractionHandler {
 
   /** Handles one interaction; ignores those that are not Switchboard's commands. */
   async handle(interaction: Interaction): Promise<void> {
-    if (interaction.isChatInputCommand() && interaction.commandName === CLASSIFY_COMMAND) {
+    if (interaction.isAutocomplete() && interaction.commandName === CLASSIFY_COMMAND) {
+      await this.suggestModels(interaction);
+    } else if (interaction.isChatInputCommand() && interaction.commandName === CLASSIFY_COMMAND) {
       await this.classify(interaction, {
         text: interaction.options.getString('text', true),
         model: interaction.options.getString('model') ?? this.ctx.defaultModel,
@@ -65,7 +65,17 @@ export class InteractionHandler {
     }
   }
 
+  /** The models whose names contain what was typed so far, read from the repository each time. */
+  private async suggestModels(interaction: AutocompleteInteraction): Promise<void> {
+    const typed = String(interaction.options.getFocused()).trim().toLowerCase();
+    const names = await this.ctx.catalog.names().catch(() => []);
+    const matching = names.filter((n) => n.toLowerCase().includes(typed)).slice(0, MAX_SUGGESTIONS);
+    await interaction.respond(matching.map((name) => ({ name, value: name })));
+  }
+
   private async classify(interaction: ClassifyInteraction, ask: Ask): Promise<void> {
+    const receivedAt = Date.now();
+    const { runtime } = this.ctx;
     const replyTo: InteractionTarget = {
       kind: 'interaction',
       applicationId: interaction.applicationId,
@@ -77,49 +87,29 @@ export class InteractionHandler {
       createdAt: interaction.createdTimestamp,
       ...(ask.messageId ? { messageId: ask.messageId } : {}),
     };
-    const request = newClassifyRequest({
-      id: requestIdFor('discord', 'interaction', interaction.id),
+    const prepared = await runtime.prepare({
+      eventKey: ['interaction', interaction.id],
       model: ask.model,
-      texts: [ask.text],
-      channel: 'discord',
+      text: ask.text,
       requester: { id: interaction.user.id, name: interaction.user.username },
-      replyMode: 'deliver',
       replyTo,
+      receivedAt,
     });
-    const log = this.ctx.log.child({ request: request.id, command: interaction.commandName });
-
-    try {
-      parseClassifyRequest(request);
-    } catch (err) {
-      if (!(err instanceof InputError)) throw err;
-      await interaction.reply({
-        content: inputErrorMessage(err.field, err.message),
-        flags: MessageFlags.Ephemeral,
-      });
+    if (prepared.queued === false) {
+      await interaction.reply({ content: refusalMessage(prepared), flags: MessageFlags.Ephemeral });
       return;
     }
-    if (!this.ctx.queue.connected) {
-      log.warn('queue unavailable; told the user');
-      await interaction.reply({ content: UNAVAILABLE_MESSAGE, flags: MessageFlags.Ephemeral });
-      return;
-    }
-
+    // Deferred before the job exists, so the delivery always finds a reply to edit.
     await interaction.deferReply(ask.ephemeral ? { flags: MessageFlags.Ephemeral } : {});
-    try {
-      await enqueueWithin(this.ctx.queue, request);
-      log.debug({ model: ask.model }, 'enqueued');
-    } catch (err) {
-      log.warn({ err: (err as Error).message }, 'enqueue failed; told the user');
-      const content = isUnavailable(err)
-        ? UNAVAILABLE_MESSAGE
-        : `⚠️ ${err instanceof SwitchboardError ? err.message : 'The request could not be queued.'}`;
-      if (ask.ephemeral) {
-        await interaction.editReply({ content });
-      } else {
-        // The public "thinking…" placeholder goes; the error is for the asker only.
-        await interaction.deleteReply();
-        await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
-      }
+    const outcome = await runtime.enqueue(prepared);
+    if (outcome.queued) return;
+    const content = refusalMessage(outcome);
+    if (ask.ephemeral) {
+      await interaction.editReply({ content });
+    } else {
+      // The public "thinking…" placeholder goes; the refusal is for the asker only.
+      await interaction.deleteReply();
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
     }
   }
 }

@@ -1,16 +1,8 @@
-import {
-  type ClassifyRequest,
-  InputError,
-  newClassifyRequest,
-  parseClassifyRequest,
-  requestIdFor,
-} from '@switchboard/core';
 import type { Message } from 'discord.js';
-import { enqueueWithin, isUnavailable } from './enqueue-within.js';
 import type { HandlerContext } from './handler-context.js';
 import { parseMention } from './mention-parser.js';
 import type { MentionTarget, WatchTarget } from './reply-target.js';
-import { inputErrorMessage, mentionUsage, UNAVAILABLE_MESSAGE } from './user-messages.js';
+import { mentionUsage, refusalMessage } from './user-messages.js';
 import type { GuildWatch, WatchList } from './watch-config.js';
 
 /**
@@ -64,18 +56,18 @@ export class MessageHandler {
       messageId: message.id,
       userId: message.author.id,
     };
-    const request = newClassifyRequest({
-      id: requestIdFor('discord', 'mention', message.id),
+    const outcome = await this.ctx.runtime.submit({
+      eventKey: ['mention', message.id],
       model: ask.model ?? this.ctx.defaultModel,
-      texts: [ask.text],
-      channel: 'discord',
+      text: ask.text,
       requester: { id: message.author.id, name: message.author.username },
-      replyMode: 'deliver',
       replyTo,
     });
-    const problem = await this.enqueue(request);
-    if (problem) {
-      await message.reply({ content: problem, allowedMentions: { parse: [], repliedUser: false } });
+    if (!outcome.queued) {
+      await message.reply({
+        content: refusalMessage(outcome),
+        allowedMentions: { parse: [], repliedUser: false },
+      });
     }
   }
 
@@ -94,35 +86,21 @@ export class MessageHandler {
           modLog: guild.modLog,
           alerts: rule.alerts,
         };
-        const request = newClassifyRequest({
-          id: requestIdFor('discord', 'watch', message.id, rule.model),
+        // Nobody asked for this check: it does not count against the author's rate limit.
+        const outcome = await this.ctx.runtime.submit({
+          eventKey: ['watch', message.id, rule.model],
           model: rule.model,
-          texts: [message.content],
-          channel: 'discord',
+          text: message.content,
           requester: { id: message.author.id, name: message.author.username },
-          replyMode: 'deliver',
           replyTo,
+          rateLimited: false,
         });
-        const problem = await this.enqueue(request);
-        if (problem)
-          this.ctx.log.warn({ message: message.id, model: rule.model }, 'watched message not checked');
+        if (!outcome.queued)
+          this.ctx.log.warn(
+            { message: message.id, model: rule.model, reason: outcome.reason },
+            'watched message not checked',
+          );
       }),
     );
-  }
-
-  /** Enqueues; returns what to tell the author when that failed. */
-  private async enqueue(request: ClassifyRequest): Promise<string | undefined> {
-    const log = this.ctx.log.child({ request: request.id });
-    try {
-      parseClassifyRequest(request);
-      await enqueueWithin(this.ctx.queue, request);
-      log.debug({ model: request.model }, 'enqueued');
-      return undefined;
-    } catch (err) {
-      if (err instanceof InputError) return inputErrorMessage(err.field, err.message);
-      log.warn({ err: (err as Error).message }, 'enqueue failed');
-      if (isUnavailable(err)) return UNAVAILABLE_MESSAGE;
-      throw err;
-    }
   }
 }

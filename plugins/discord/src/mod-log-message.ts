@@ -1,9 +1,13 @@
+import { excerpt, scoreLines } from '@switchboard/channel';
 import type { ClassifyRequest, ClassifyResult } from '@switchboard/core';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
 import type { Flag } from './moderation-verdict.js';
 import type { WatchTarget } from './reply-target.js';
-import { scoreLines } from './score-bar.js';
-import { excerpt, messageLink } from './text-excerpt.js';
+
+/** A message link that opens the message in any Discord client. */
+export function messageLink(guildId: string | undefined, channelId: string, messageId: string): string {
+  return `https://discord.com/channels/${guildId ?? '@me'}/${channelId}/${messageId}`;
+}
 
 /** Red: a mod-log post asks a moderator to look. */
 const ALERT_COLOR = 0xed4245;

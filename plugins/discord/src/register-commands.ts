@@ -2,7 +2,8 @@
  * Registers the bot's commands with Discord:
  * `node --import tsx plugins/discord/src/register-commands.ts [--guild ID]`.
  * With `--guild` the commands go to one guild and work at once (development); without, they are
- * global. The `model:` choices are the usable models of the model repository (SWITCHBOARD_MODELS).
+ * global. `model:` is autocompleted from the live model list; registering checks that the model
+ * repository (SWITCHBOARD_MODELS) holds a usable model at all.
  */
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -17,8 +18,6 @@ export interface RegisterCommandsOptions {
   readonly applicationId: string;
   /** One guild (instant) rather than global. */
   readonly guildId?: string;
-  /** Model names offered as choices. */
-  readonly models: readonly string[];
   readonly defaultModel: string;
 }
 
@@ -30,7 +29,7 @@ export async function registerCommands(
     ? Routes.applicationGuildCommands(o.applicationId, o.guildId)
     : Routes.applicationCommands(o.applicationId);
   return (await o.rest.put(route, {
-    body: classifyCommands(o.models, o.defaultModel),
+    body: classifyCommands(o.defaultModel),
   })) as RESTPutAPIApplicationCommandsResult;
 }
 
@@ -61,8 +60,6 @@ async function main(): Promise<number> {
     return 1;
   }
   const names = models.map((m) => m.name);
-  if (names.length > 25)
-    console.error(`Discord allows 25 choices; offering the first 25 of ${names.length} models.`);
   const rest = new REST({ version: '10', ...(settings.apiUrl ? { api: settings.apiUrl } : {}) }).setToken(
     settings.token,
   );
@@ -70,14 +67,13 @@ async function main(): Promise<number> {
     rest,
     applicationId: settings.applicationId,
     ...(values.guild ? { guildId: values.guild } : {}),
-    models: names,
     defaultModel: settings.defaultModel,
   });
   const where = values.guild
     ? `in guild ${values.guild} (usable at once)`
     : 'globally (Discord can take a while to show them in every client)';
   console.log(
-    `Registered ${registered.map((c) => (c.type === 1 ? `/${c.name}` : `“${c.name}”`)).join(' and ')} ${where}; models: ${names.slice(0, 25).join(', ')}.`,
+    `Registered ${registered.map((c) => (c.type === 1 ? `/${c.name}` : `“${c.name}”`)).join(' and ')} ${where}; models: ${names.join(', ')}.`,
   );
   return 0;
 }

@@ -1,3 +1,4 @@
+import type { ReplyTargetSpec } from '@switchboard/channel';
 import { z } from 'zod';
 
 /** A slash command or context-menu interaction, answered by editing its deferred reply. */
@@ -56,3 +57,9 @@ export type InteractionTarget = z.infer<typeof InteractionTargetSchema>;
 export type MentionTarget = z.infer<typeof MentionTargetSchema>;
 /** A watched-message reply target. */
 export type WatchTarget = z.infer<typeof WatchTargetSchema>;
+
+/** The Discord reply target as the channel contract declares it: the interaction token is secret. */
+export const DISCORD_REPLY_TARGET: ReplyTargetSpec<ReplyTarget> = {
+  schema: ReplyTargetSchema,
+  secretFields: ['interactionToken'],
+};

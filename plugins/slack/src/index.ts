@@ -3,13 +3,14 @@
  * @packageDocumentation
  */
 export { type ParsedRequest, parseRequestText } from './command-text.js';
-export { type SlackReplyTarget, SlackReplyTargetSchema } from './reply-target.js';
+export { SLACK_REPLY_TARGET, type SlackReplyTarget, SlackReplyTargetSchema } from './reply-target.js';
 export { RESPONSE_URL_LIFETIME_MS, RESPONSE_URL_MAX_USES, ResponseUrlLedger } from './response-url-ledger.js';
 export { failureMessage, resultMessage } from './result-message.js';
-export { scoreBar } from './score-bar.js';
+export { SlackChannel } from './slack-channel.js';
 export {
   DEFAULT_SLACK_MODEL,
   type ResponseVisibility,
+  SLACK_ENV,
   type SlackConfig,
   type SlackConnection,
   slackConfigFromEnv,

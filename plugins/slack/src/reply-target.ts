@@ -1,3 +1,4 @@
+import type { ReplyTargetSpec } from '@switchboard/channel';
 import { z } from 'zod';
 
 /**
@@ -10,7 +11,7 @@ export const SlackReplyTargetSchema = z.object({
   team_id: z.string().optional(),
   channel_id: z.string().min(1),
   user_id: z.string().min(1),
-  /** The interaction's reply URL (commands and shortcuts); valid 30 minutes, 5 posts. */
+  /** The interaction's reply URL (commands and shortcuts); valid 30 minutes, 5 posts: a secret. */
   response_url: z.url().optional(),
   /** The thread to answer in (shortcuts and mentions). */
   thread_ts: z.string().optional(),
@@ -20,3 +21,9 @@ export const SlackReplyTargetSchema = z.object({
 
 /** A validated Slack reply target. */
 export type SlackReplyTarget = z.infer<typeof SlackReplyTargetSchema>;
+
+/** The Slack reply target as the channel contract declares it: `response_url` is secret. */
+export const SLACK_REPLY_TARGET: ReplyTargetSpec<SlackReplyTarget> = {
+  schema: SlackReplyTargetSchema,
+  secretFields: ['response_url'],
+};

@@ -1,7 +1,7 @@
+import { answerNotes, excerpt, scoreBar } from '@switchboard/channel';
 import type { ClassifyRequest, ClassifyResult, DeliveryError } from '@switchboard/core';
-import { scoreBar } from './score-bar.js';
 import type { SlackMessage } from './slack-message.js';
-import { escapeSlack, excerpt } from './slack-text.js';
+import { escapeSlack } from './slack-text.js';
 
 /** Labels shown with a bar; the rest of a many-label model is left out. */
 const BARS_SHOWN = 3;
@@ -17,13 +17,10 @@ export function resultMessage(request: ClassifyRequest, result: ClassifyResult):
   const ranked = [...first.labels].sort((a, b) => b.score - a.score).slice(0, BARS_SHOWN);
   const width = Math.max(...ranked.map((l) => l.label.length));
   const bars = ranked.map((l) => `${l.label.padEnd(width)}  ${scoreBar(l.score)}`).join('\n');
-  const latencyMs = Math.max(0, Math.round(result.finishedAt - request.createdAt));
-  const about = excerpt(request.texts[0] ?? '');
-  const context = [
-    `model \`${escapeSlack(result.model)}\` v${escapeSlack(result.version)}`,
-    `${latencyMs} ms`,
-    ...(first.truncated ? ["text cut to the model's input limit"] : []),
-  ].join(' · ');
+  const about = excerpt(request.texts[0] ?? '', 150);
+  const context = answerNotes(request, result, { model: (name) => `model \`${name}\`` })
+    .map(escapeSlack)
+    .join(' · ');
   return {
     text: `${first.top.label} (${percent}%): ${about}`,
     blocks: [

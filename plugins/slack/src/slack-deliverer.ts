@@ -1,10 +1,9 @@
-import { type Delivery, PermanentDeliveryError } from '@switchboard/core';
+import { type ChannelDelivery, PermanentDeliveryError } from '@switchboard/channel';
 import type { Logger } from 'pino';
 import type { PostResult } from './post-result.js';
-import { type SlackReplyTarget, SlackReplyTargetSchema } from './reply-target.js';
+import type { SlackReplyTarget } from './reply-target.js';
 import type { ResponseUrlLedger } from './response-url-ledger.js';
 import { postToResponseUrl } from './response-url-poster.js';
-import { failureMessage, resultMessage } from './result-message.js';
 import type { SlackMessage } from './slack-message.js';
 import type { WebApiPoster } from './web-api-poster.js';
 
@@ -32,17 +31,9 @@ export class SlackDeliverer {
     private readonly log: Logger,
   ) {}
 
-  /** Delivers one finished request; see the class comment. */
-  async deliver(delivery: Delivery, attempt: number): Promise<void> {
-    const parsed = SlackReplyTargetSchema.safeParse(delivery.replyTo);
-    if (!parsed.success) {
-      throw new PermanentDeliveryError(`not a Slack reply target: ${parsed.error.issues[0]?.message}`);
-    }
-    const target = parsed.data;
-    const { request, outcome } = delivery;
-    const message = outcome.ok
-      ? resultMessage(request, outcome.result)
-      : failureMessage(request, outcome.error);
+  /** Posts one rendered answer; see the class comment. */
+  async deliver(message: SlackMessage, delivery: ChannelDelivery<SlackReplyTarget>): Promise<void> {
+    const { request, outcome, target, attempt } = delivery;
     const reasons: string[] = [];
     for (const route of this.routes(target, request.createdAt)) {
       const result = await route.post(message);

@@ -1,53 +1,32 @@
 import { type Logger as BoltLogger, LogLevel } from '@slack/bolt';
-import { type Logger, pino } from 'pino';
+import { createChannelLogger, type SecretPattern, scrubText } from '@switchboard/channel';
+import type { Logger, pino } from 'pino';
+import { SLACK_REPLY_TARGET } from './reply-target.js';
 
 // Slack tokens (xoxb-, xoxp-, xapp-...) and response_url paths (they authorise posting) can end up
 // in error messages and in Bolt's own log lines: none of them may reach a log.
-const SECRET_PATTERNS: readonly [RegExp, string][] = [
+const SECRET_PATTERNS: readonly SecretPattern[] = [
   [/\bx(?:ox[abposer]|app)-[A-Za-z0-9-]+/g, '[redacted token]'],
   [/(https:\/\/hooks\.slack\.com\/)[^\s"']+/g, '$1[redacted]'],
 ];
 
 /** Replaces anything that looks like a Slack token or a response URL. */
 export function scrubSecrets(text: string): string {
-  let out = text;
-  for (const [pattern, replacement] of SECRET_PATTERNS) out = out.replace(pattern, replacement);
-  return out;
+  return scrubText(text, SECRET_PATTERNS);
 }
 
 /**
- * The plugin's pino logger: token fields are redacted by path, and every string argument is scrubbed
- * so that a token inside a message (an upstream error, a URL) is not written either.
+ * The plugin's logger: the channel logger with Slack's secrets, so that tokens and response URLs
+ * are replaced wherever they appear (fields, upstream error messages, Bolt's lines).
  */
 export function createSlackLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino(
-    {
-      level,
-      base: { service: 'slack', pid: process.pid },
-      redact: {
-        paths: ['token', '*.token', 'botToken', 'appToken', 'signingSecret', '*.headers.authorization'],
-        censor: '[redacted]',
-      },
-      hooks: {
-        logMethod(args, method) {
-          const clean = args.map((a) => (typeof a === 'string' ? scrubSecrets(a) : scrubObject(a)));
-          method.apply(this, clean as Parameters<typeof method>);
-        },
-      },
-    },
-    destination,
-  );
-}
-
-function scrubObject(value: unknown): unknown {
-  if (value instanceof Error) return { err: scrubSecrets(value.message) };
-  if (!value || typeof value !== 'object') return value;
-  try {
-    return JSON.parse(scrubSecrets(JSON.stringify(value)));
-  } catch {
-    // Circular or unserialisable: log its shape rather than risk writing a secret.
-    return { unloggable: Object.prototype.toString.call(value) };
-  }
+  return createChannelLogger({
+    channel: 'slack',
+    level,
+    secretFields: SLACK_REPLY_TARGET.secretFields,
+    secretPatterns: SECRET_PATTERNS,
+    ...(destination ? { destination } : {}),
+  });
 }
 
 const BOLT_LEVELS: Readonly<Record<string, LogLevel>> = {

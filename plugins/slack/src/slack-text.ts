@@ -27,9 +27,3 @@ export function escapeSlack(text: string): string {
 export function stripLeadingMentions(slackText: string): string {
   return slackText.replace(/^(?:\s*<@[A-Z0-9]+(?:\|[^>]*)?>)+/, '').trim();
 }
-
-/** The first `max` characters of a text on one line, with an ellipsis when cut. */
-export function excerpt(text: string, max = 150): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length <= max ? line : `${line.slice(0, max - 1)}…`;
-}

@@ -1,7 +1,7 @@
+import { scoreBar } from '@switchboard/channel';
 import { describe, expect, it } from 'vitest';
 import { parseRequestText } from '../src/command-text.js';
 import { retryAfterMs } from '../src/response-url-poster.js';
-import { scoreBar } from '../src/score-bar.js';
 import { slackConfigFromEnv } from '../src/slack-config.js';
 import { scrubSecrets } from '../src/slack-logger.js';
 import { escapeSlack, plainText } from '../src/slack-text.js';
@@ -74,7 +74,7 @@ describe('slackConfigFromEnv', () => {
   });
 
   it('names the variable at fault without printing secrets', () => {
-    expect(() => slackConfigFromEnv({ SLACK_SIGNING_SECRET: 's' })).toThrow(/^SLACK_BOT_TOKEN is required/);
+    expect(() => slackConfigFromEnv({ SLACK_SIGNING_SECRET: 's' })).toThrow(/^SLACK_BOT_TOKEN is not set/);
     expect(() => slackConfigFromEnv({ SLACK_BOT_TOKEN: 'xoxb-1' })).toThrow(
       /SLACK_SIGNING_SECRET is required/,
     );
@@ -84,9 +84,9 @@ describe('slackConfigFromEnv', () => {
         SLACK_SIGNING_SECRET: 's',
         SLACK_USER_RATE_LIMIT: '0',
       }),
-    ).toThrow(/^SLACK_USER_RATE_LIMIT /);
+    ).toThrow(/^SLACK_USER_RATE_LIMIT: /);
     expect(() => slackConfigFromEnv({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_APP_TOKEN: 'secret-value' })).toThrow(
-      /^SLACK_APP_TOKEN must be an app-level token \(xapp-\.\.\.\)$/,
+      /^SLACK_APP_TOKEN: must be an app-level token \(xapp-\.\.\.\)$/,
     );
   });
 });

@@ -81,9 +81,9 @@ export class DiscordHarness {
     };
   }
 
-  /** Starts the plugin in this process, configured from {@link DiscordHarness.env}. */
-  async startPlugin(): Promise<DiscordPlugin> {
-    const plugin = new DiscordPlugin(discordSettingsFromEnv(this.env()), pino({ level: 'silent' }));
+  /** Starts the plugin in this process, configured from {@link DiscordHarness.env} and `extra`. */
+  async startPlugin(extra: Record<string, string> = {}): Promise<DiscordPlugin> {
+    const plugin = new DiscordPlugin(discordSettingsFromEnv(this.env(extra)), pino({ level: 'silent' }));
     await plugin.start();
     return plugin;
   }
@@ -96,6 +96,28 @@ export class DiscordHarness {
       modelsDir: this.models.dir,
     });
     return this.worker;
+  }
+
+  /** Types into `/classify`'s `model:` option (an autocomplete interaction); returns the interaction. */
+  autocompleteModel(typed: string, user: FakeUser = ALICE) {
+    const interaction = {
+      ...interactionPayload({
+        applicationId: IDS.app,
+        guildId: IDS.guild,
+        channelId: IDS.general,
+        user,
+        data: {
+          ...slashData({ text: 'anything' }),
+          options: [
+            { name: 'text', type: 3, value: 'anything' },
+            { name: 'model', type: 3, value: typed, focused: true },
+          ],
+        },
+      }),
+      type: 4,
+    };
+    this.fake.gateway.dispatch('INTERACTION_CREATE', interaction);
+    return interaction;
   }
 
   /** Sends `/classify` from `user`; returns the interaction (its `id` and `token`). */

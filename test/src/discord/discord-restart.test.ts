@@ -33,7 +33,7 @@ it('delivers every reply that finished while the plugin was down once it is back
     await h.fake.rest.waitForCall(call('POST', `/interactions/${i.id}/${i.token}/callback`));
 
   expect(await first.plugin.stop()).toEqual({ code: 0, signal: null });
-  expect(first.plugin.log).toContain('"msg":"enqueued"');
+  expect(first.plugin.log).toContain('"msg":"queued"');
   // Neither the bot token nor interaction tokens are ever written to the log.
   expect(first.plugin.log).not.toContain('test-bot-token');
   for (const i of asked) expect(first.plugin.log).not.toContain(i.token);

@@ -280,7 +280,7 @@ describe('secrets never reach a log', () => {
     for (const [name, output] of outputs) expect(output.length, `${name} wrote nothing`).toBeGreaterThan(200);
     expect(services.worker!.output).toContain('job completed');
     expect(services.slack!.output).toContain('queued');
-    expect(services.discord!.output).toContain('enqueued');
+    expect(services.discord!.output).toContain('"msg":"queued"');
     expect(services.dashboard!.output).toContain('login');
 
     const secrets: Record<string, string> = { ...SECRETS };

@@ -1,11 +1,18 @@
-import { ClassifyQueue, type ClassifyQueueOptions, unavailable } from '@switchboard/core';
+import {
+  type ClassifyQueue,
+  type ClassifyQueueOptions,
+  type ClassifyRequest,
+  ClassifyQueue as Queue,
+  SwitchboardError,
+  unavailable,
+} from '@switchboard/core';
 import type { Logger } from 'pino';
 
 /** Pause between connection attempts while Redis has not been reached yet. */
 const RETRY_MS = 2_000;
 
 /**
- * The plugin's producer, which may not exist yet: when Redis is down at start-up the app still
+ * A channel's producer, which may not exist yet: when Redis is down at start-up the service still
  * starts (and answers "temporarily unavailable") while this keeps trying to connect in the
  * background. Once connected, {@link ClassifyQueue} rides out later outages by itself.
  */
@@ -26,13 +33,40 @@ export class QueueLink {
     await this.attempt();
   }
 
+  /** True while the producer exists and its connection is up. */
+  get connected(): boolean {
+    return this.queue?.connected ?? false;
+  }
+
   /**
-   * The connected producer.
-   * @throws SwitchboardError `queue_unavailable` while Redis has never been reached
+   * Enqueues `request`, giving up after `deadlineMs` with `queue_unavailable`: the producer fails
+   * fast when Redis refuses connections, and this bound also covers a Redis that accepts and then
+   * hangs, so the person always hears back within the platform's deadline.
+   * @throws InputError for an invalid request, SwitchboardError `queue_unavailable` when Redis is down
    */
-  get(): ClassifyQueue {
-    if (this.queue) return this.queue;
-    throw unavailable(this.options.redisUrl, new Error('not connected yet'));
+  async enqueue(request: ClassifyRequest, deadlineMs: number): Promise<string> {
+    const queue = this.queue;
+    if (!queue?.connected) throw unavailable(this.options.redisUrl, new Error('not connected'));
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        queue.enqueue(request),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(
+            () =>
+              reject(
+                new SwitchboardError(
+                  'queue_unavailable',
+                  `The job queue did not answer within ${deadlineMs} ms.`,
+                ),
+              ),
+            deadlineMs,
+          );
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Stops retrying and closes the producer. Safe to call more than once. */
@@ -46,7 +80,7 @@ export class QueueLink {
   private attempt(): Promise<void> {
     this.connecting = (async () => {
       try {
-        const queue = await ClassifyQueue.connect(this.options);
+        const queue = await Queue.connect(this.options);
         if (this.closed) await queue.close();
         else this.queue = queue;
         if (this.failures > 0) this.log.info('job queue connected');
