@@ -79,7 +79,13 @@ describe('the example channel of docs/channels.md', () => {
       join(dir, 'tsconfig.json'),
       JSON.stringify({
         extends: '../../tsconfig.base.json',
-        compilerOptions: { composite: false, noEmit: true, emitDeclarationOnly: false, declaration: false },
+        compilerOptions: {
+          composite: false,
+          noEmit: true,
+          emitDeclarationOnly: false,
+          declaration: false,
+          declarationMap: false,
+        },
         files: [FILE],
       }),
     );
