@@ -41,10 +41,13 @@ export function waitForJob(queue: Queue, events: QueueEvents, id: string, ttlMs:
     // QueueEvents reads its stream, so nothing finishing from here on is missed).
     void (async () => {
       await events.waitUntilReady();
+      // State first: a job read before it finished would hold no return value yet.
+      const state = await queue.getJobState(id);
+      if (state !== 'completed' && state !== 'failed') return;
       const job = await Job.fromId(queue, id);
-      const state = await job?.getState();
-      if (state === 'completed') onCompleted({ returnvalue: job!.returnvalue });
-      else if (state === 'failed') onFailed({ failedReason: job!.failedReason });
+      if (!job) return; // Removed meanwhile: the caller's timer answers.
+      if (state === 'completed') onCompleted({ returnvalue: job.returnvalue });
+      else onFailed({ failedReason: job.failedReason });
     })().catch((err: unknown) => settle(() => reject(err)));
   });
 }
