@@ -78,7 +78,7 @@ export function buildIfStale(log = (line) => process.stderr.write(`${line}\n`)) 
   } catch {
     return true;
   }
-  log('Sources changed: building (tsc -b tsconfig.build.json)...');
+  log('Building (tsc -b tsconfig.build.json): dist/ is missing or older than the sources...');
   const res = spawnSync(process.execPath, [tsc, '-b', BUILD_CONFIG], { cwd: ROOT, stdio: 'inherit' });
   if (res.status !== 0) return false;
   // tsc leaves a project's build info alone when the changed file was no input of it (a test

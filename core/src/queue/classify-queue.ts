@@ -8,6 +8,7 @@ import { decodeFailure, failureError } from './failure-reason.js';
 import { type JobRetentionOptions, jobOptions } from './job-options.js';
 import { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX } from './queue-names.js';
 import { connectRedis, isConnectionError, redisOptions, unavailable } from './redis-connection.js';
+import { waitForJob } from './wait-for-job.js';
 
 /** Options of {@link ClassifyQueue}. */
 export interface ClassifyQueueOptions {
@@ -111,9 +112,8 @@ export class ClassifyQueue {
       );
     });
     try {
-      // waitUntilFinished has its own ttl, but a dropped connection could leave it pending: the race
-      // with our own timer is what guarantees the bound.
-      const value = await Promise.race([job.waitUntilFinished(events, timeoutMs + 1_000), timeout]);
+      // The wait lets go of its listeners a little after our own timer has answered the caller.
+      const value = await Promise.race([waitForJob(this.queue, events, id, timeoutMs + 1_000), timeout]);
       return ClassifyResultSchema.parse(value);
     } catch (err) {
       if (err instanceof SwitchboardError) throw err;

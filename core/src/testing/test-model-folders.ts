@@ -16,7 +16,7 @@ export async function makeTempDir(prefix = 'switchboard-test-'): Promise<TempDir
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-/** The repository root (three levels above this file: core/src/testing). */
+/** The repository root (three levels above this file: core/src/testing, or core/dist/testing once built). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
 /** `../shared` beside the repository, where CI keeps data and reference tokenizers. */

@@ -36,8 +36,9 @@ let manifest: Manifest;
 let unpacked: string;
 
 beforeAll(async () => {
-  // The package's build script, as `pnpm build` runs it: esbuild bundle, then `vsce package`. Run
-  // through npm, which comes with every Node, since pnpm may be reached only through npx.
+  // The package's build script, as `pnpm package:vscode` runs it: the client's build, esbuild
+  // bundle, then `vsce package`. Run through npm, which comes with every Node, since pnpm may be
+  // reached only through npx.
   const build = spawnSync('npm', ['run', 'build'], { cwd: PACKAGE_DIR, encoding: 'utf8', timeout: 180_000 });
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
   files = await readZip(VSIX);
