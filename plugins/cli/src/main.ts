@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { cliVersion } from './cli-version.js';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
@@ -10,6 +11,7 @@ import { EXIT, reportError } from './report-error.js';
 
 const program = new Command('switchboard')
   .description('Switchboard: run text classifiers where people already work.')
+  .version(cliVersion(), '-V, --version', 'print the switchboard version and exit')
   .showHelpAfterError()
   .exitOverride();
 
