@@ -53,10 +53,12 @@ export {
 } from './queue/redis-connection.js';
 export {
   announceReady,
+  type ParentGoneLog,
   type ServiceDeclaration,
   type ServiceReadyMessage,
   type StopLog,
   stopOnSignals,
+  stopWhenParentGone,
 } from './service.js';
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';
