@@ -1,12 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiKeyring } from './api-keyring.js';
 import type { AppEnv } from './app-env.js';
 import { bearerAuth } from './auth.js';
+import { bodyLimit } from './body-limit.js';
 import type { ClassifyGateway } from './classify-gateway.js';
 import { errorResponse, PREDICT_PATH } from './error-response.js';
 import { HttpError, toHttpError } from './http-error.js';
@@ -94,11 +94,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     perMinute: options.rateLimitPerMinute,
   });
   const sizeLimit = bodyLimit({
-    maxSize: options.bodyLimitBytes,
-    onError: () => {
-      // The refusal comes before the body is read. Without "Connection: close" the client would
-      // send its next request on this connection while the server is still discarding the rest of
-      // the body, and that request would be lost with the connection ("other side closed").
+    maxBytes: options.bodyLimitBytes,
+    onTooLarge: () => {
+      // Without "Connection: close" the client would send its next request on this connection
+      // while the server is still discarding the rest of the body, and that request would be lost
+      // with the connection ("other side closed"). bodyLimit has read the rest of the body (up to
+      // a bound) first, so the close does not reset a client that is still writing.
       throw new HttpError(
         413,
         'payload_too_large',
