@@ -18,7 +18,7 @@ const hfRoute = createRoute({
   path: HF_MODELS_PATH,
   summary: 'Classify (Hugging Face Inference API compatible)',
   description:
-    'The text-classification task of the Hugging Face Inference API (`POST /models/{model}`), so Hugging Face clients work unchanged: `InferenceClient(key).endpoint(`${server}/models/sentiment`).textClassification({ inputs })` in JavaScript, `InferenceClient(base_url=f"{server}/models/sentiment", api_key=key).text_classification(text)` in Python. The answer is one list of `{label, score}` per text, highest score first: `[[...]]` for one text, `[[...], [...]]` for several. Errors are the API\'s usual `{error, code}`.',
+    'The text-classification task of the Hugging Face Inference API (`POST /models/{model}`), so Hugging Face clients work unchanged: `new InferenceClient(key).endpoint(server + "/models/sentiment").textClassification({ inputs })` in JavaScript, `InferenceClient(base_url=f"{server}/models/sentiment", api_key=key).text_classification(text)` in Python. The answer is one list of `{label, score}` per text, highest score first: `[[...]]` for one text, `[[...], [...]]` for several. Errors are the API\'s usual `{error, code}`.',
   security: [{ bearer: [] }],
   request: {
     params: z.object({ model: ModelNameSchema.openapi({ param: { name: 'model', in: 'path' } }) }),
