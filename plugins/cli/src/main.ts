@@ -12,6 +12,9 @@ import { EXIT, reportError } from './report-error.js';
 const program = new Command('switchboard')
   .description('Switchboard: run text classifiers where people already work.')
   .version(cliVersion(), '-V, --version', 'print the switchboard version and exit')
+  // Program options only before the command: `train --version 1.2.0` is the model's version, not
+  // a request for the CLI's.
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride();
 

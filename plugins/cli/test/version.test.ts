@@ -17,6 +17,14 @@ describe('switchboard --version', () => {
     }
   });
 
+  it("leaves a command's own --version alone (train --version is the model's version)", () => {
+    const run = runCli(['train', '--version', '1.2.0']);
+    // train goes on to complain about its missing --data, so --version reached train.
+    expect(run.stdout).not.toBe(`${pkg.version}\n`);
+    expect(run.stderr).toMatch(/--data/);
+    expect(run.status).toBe(2);
+  });
+
   it('is listed in the help', () => {
     const run = runCli(['--help']);
     expect(run.status).toBe(0);
