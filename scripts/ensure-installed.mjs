@@ -1,13 +1,24 @@
 #!/usr/bin/env node
 // The README's two Quick start commands (`npm start`, `npm test`) go through here so that a fresh
 // clone needs nothing but Node 20+: find pnpm (or fetch the pinned one through npx), install the
-// workspace from the lockfile, then run the requested root script.
+// workspace from the lockfile, then run the requested root script. With --chromium (the test
+// command) it first makes sure the browser tests have Chromium (scripts/ensure-chromium.mjs).
 import { spawnSync } from 'node:child_process';
+import { ensureChromium } from './ensure-chromium.mjs';
 
-const [script, ...args] = process.argv.slice(2);
+const argv = process.argv.slice(2);
+const withChromium = argv[0] === '--chromium';
+const [script, ...args] = withChromium ? argv.slice(1) : argv;
 if (!script) {
-  console.error('usage: ensure-installed.mjs <root script> [args...]');
+  console.error('usage: ensure-installed.mjs [--chromium] <root script> [args...]');
   process.exit(2);
+}
+if (withChromium) {
+  const missing = ensureChromium();
+  if (missing) {
+    console.error(missing);
+    process.exit(1);
+  }
 }
 // The pnpm this repository's lockfile was written with.
 const pinned = 'pnpm@12.21.0';

@@ -5,8 +5,22 @@ import { writeModelFolder } from '@switchboard/train';
 import { REPO_ROOT } from './bench-texts.js';
 import { buildTransformerGraph, SMALL_ENCODER, type TransformerShape } from './transformer-graph.js';
 
-/** The BERT (uncased) tokenizer files the built model uses, beside the repository. */
+/** The full BERT (uncased) tokenizer, in the data folder beside the repository when there is one. */
 export const BERT_TOKENIZER_DIR = join(REPO_ROOT, '..', 'shared', 'models', 'bert-base-uncased-tokenizer');
+
+/**
+ * The cut-down BERT tokenizer shipped with the repository (same ids, 955 tokens): what the bench
+ * falls back to on a clone with nothing beside it. Texts split into more pieces than with the
+ * full vocabulary, so sequences are somewhat longer than a real BERT's.
+ */
+export const BERT_FIXTURE_TOKENIZER_DIR = join(REPO_ROOT, 'core', 'fixtures', 'bert-base-uncased-mini');
+
+/** The full tokenizer when it is there, else the shipped fixture. */
+export function benchTokenizerDir(): string {
+  return existsSync(join(BERT_TOKENIZER_DIR, 'tokenizer.json'))
+    ? BERT_TOKENIZER_DIR
+    : BERT_FIXTURE_TOKENIZER_DIR;
+}
 
 /** Where built models are kept between runs (git-ignored). */
 export const BENCH_MODELS_DIR = join(REPO_ROOT, 'bench', '.cache', 'models');
@@ -39,13 +53,13 @@ export function transformerModelName(shape: Omit<TransformerShape, 'vocab'>): st
 export async function writeTransformerModel(
   dir: string,
   shape: Omit<TransformerShape, 'vocab'>,
-  tokenizerDir = BERT_TOKENIZER_DIR,
+  tokenizerDir = benchTokenizerDir(),
 ): Promise<void> {
   if (shape.classes !== LABELS.length) throw new RangeError(`the model has ${LABELS.length} labels`);
   const tokenizerPath = join(tokenizerDir, 'tokenizer.json');
   if (!existsSync(tokenizerPath)) {
     throw new Error(
-      `${tokenizerPath} is missing: the transformer-sized model uses the BERT tokenizer from ../shared/models/bert-base-uncased-tokenizer. Put that folder beside the repository, or pass --model with an existing Hugging Face folder.`,
+      `${tokenizerPath} is missing: the transformer-sized model needs a BERT tokenizer.json (the repository ships one in ${BERT_FIXTURE_TOKENIZER_DIR}), or pass --model with an existing Hugging Face folder.`,
     );
   }
   const tokenizer = await readFile(tokenizerPath);
@@ -81,18 +95,22 @@ export async function writeTransformerModel(
 /**
  * The model folder of `shape` in `repository`, built on first use. It is written to a temporary
  * folder and renamed, so an interrupted build never leaves a half-written model behind.
+ * @param tokenizerDir folder of the tokenizer files; a model over the shipped fixture gets its own
+ *   name, so a cached one is not mistaken for one over the full vocabulary
  */
 export async function ensureTransformerModel(
   shape: Omit<TransformerShape, 'vocab'> = SMALL_ENCODER,
   repository = BENCH_MODELS_DIR,
+  tokenizerDir = benchTokenizerDir(),
 ): Promise<BuiltModel> {
-  const name = transformerModelName(shape);
+  const suffix = tokenizerDir === BERT_FIXTURE_TOKENIZER_DIR ? '-mini-vocab' : '';
+  const name = `${transformerModelName(shape)}${suffix}`;
   const dir = join(repository, name);
   if (existsSync(join(dir, 'model.onnx'))) return { repository, name, dir, built: false };
   await mkdir(repository, { recursive: true });
   const partial = join(repository, `.${name}.${process.pid}.partial`);
   try {
-    await writeTransformerModel(partial, shape);
+    await writeTransformerModel(partial, shape, tokenizerDir);
     await rename(partial, dir);
   } finally {
     await rm(partial, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { readModelFolder, type TextClassification } from '@switchboard/core';
 import { OnnxClassifier } from '@switchboard/core/inference';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureTransformerModel } from './build-transformer-model.js';
+import { BERT_FIXTURE_TOKENIZER_DIR, ensureTransformerModel } from './build-transformer-model.js';
 import type { TransformerShape } from './transformer-graph.js';
 
 // The benchmark's model, scaled down so the test is quick; wider weights than BERT's 0.02 so that
@@ -35,7 +35,7 @@ let classifier: OnnxClassifier;
 
 beforeAll(async () => {
   repository = await mkdtemp(join(tmpdir(), 'switchboard-bench-transformer-'));
-  const model = await ensureTransformerModel(TINY, repository);
+  const model = await ensureTransformerModel(TINY, repository, BERT_FIXTURE_TOKENIZER_DIR);
   classifier = await OnnxClassifier.load(await readModelFolder(model.dir), { batchSize: 64 });
 });
 
@@ -54,9 +54,9 @@ describe('transformer-sized bench model', () => {
     expect(manifest.encoderKind).toBe('tokenizer');
     expect(manifest.labels).toEqual(['negative', 'positive']);
     expect(manifest.maxInputTokens).toBe(512);
-    // The BERT tokenizer: [CLS] ... [SEP].
+    // The BERT tokenizer (the shipped cut-down fixture, same ids): [CLS] ... [SEP].
     expect(classifier.encode(['hello'])[0]!.ids).toEqual([101, 7592, 102]);
-    const again = await ensureTransformerModel(TINY, repository);
+    const again = await ensureTransformerModel(TINY, repository, BERT_FIXTURE_TOKENIZER_DIR);
     expect(again.built).toBe(false);
   });
 

@@ -52,7 +52,14 @@ export {
   redisOptions,
   unavailable,
 } from './queue/redis-connection.js';
-export { announceReady, type ServiceReadyMessage, type StopLog, stopOnSignals } from './service.js';
+export {
+  announceReady,
+  type ParentGoneLog,
+  type ServiceReadyMessage,
+  type StopLog,
+  stopOnSignals,
+  stopWhenParentGone,
+} from './service.js';
 export * from './service-declaration.js';
 export { HashedNgramFeaturizer, type HashedNgramSpec, splitWords } from './text/hashed-featurizer.js';
 export { HfTokenizerEncoder } from './text/hf-tokenizer.js';

@@ -44,3 +44,32 @@ export function stopOnSignals(stop: () => Promise<void>, log: StopLog, draining 
     });
   }
 }
+
+/** The log calls {@link stopWhenParentGone} makes (pino's signature). */
+export interface ParentGoneLog extends StopLog {
+  warn(details: object, message: string): void;
+}
+
+/**
+ * Stops the process when the process that forked it (a worker pool, the stack) goes away, even by
+ * SIGKILL: its IPC channel then disconnects. Without this a killed pool leaves its workers running
+ * as orphans that keep taking jobs nobody supervises. Finishes work in flight like a SIGTERM, but
+ * exits after `graceMs` whatever happens. Does nothing in a process started without IPC.
+ */
+export function stopWhenParentGone(stop: () => Promise<void>, log: ParentGoneLog, graceMs: number): void {
+  if (!process.send || !process.connected) return;
+  process.once('disconnect', () => {
+    log.warn({ parentPid: process.ppid, graceMs }, 'parent process gone (IPC disconnected); stopping');
+    setTimeout(() => {
+      log.error({ graceMs }, 'stop did not finish after the parent went away; exiting');
+      process.exit(1);
+    }, graceMs).unref();
+    stop().then(
+      () => process.exit(0),
+      (err: Error) => {
+        log.error({ err: err.message }, 'unclean stop');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -7,10 +7,8 @@
 export { expectSameClassifications, mixedLengthTexts } from './testing/compare-classifications.js';
 export { expectLoadError } from './testing/expect-load-error.js';
 export {
-  BERT_MISSING_REASON,
-  bertTokenizerDir,
+  BERT_FIXTURE_DIR,
   makeTempDir,
   REPO_ROOT,
-  SHARED_DIR,
   type TempDir,
 } from './testing/test-model-folders.js';

@@ -74,9 +74,10 @@ export function trainedModelSpec(model: TrainedModel, info: TrainedModelInfo): P
       class_weights: o.classWeights,
       seed: o.seed,
       ...(o.averageEpochs > 0 ? { average_epochs: o.averageEpochs } : {}),
-      train_file: info.train.file,
+      // File names only: a path would record the machine the model was trained on, not its data.
+      train_file: basename(info.train.file),
       train_examples: info.train.examples.length,
-      ...(info.dev ? { dev_file: info.dev.file, dev_examples: info.dev.examples.length } : {}),
+      ...(info.dev ? { dev_file: basename(info.dev.file), dev_examples: info.dev.examples.length } : {}),
       ...(o.pretrained ? { pretrained: pretrainedRecord(model) } : {}),
       ...(model instanceof BagCnnModel ? { cnn: cnnRecord(model, info) } : {}),
       final_train_loss: round(lastBagLoss(model)),

@@ -3,7 +3,7 @@
  * `--processes N`) a pool that runs and supervises N of them.
  */
 import { parseArgs } from 'node:util';
-import { announceReady, stopOnSignals } from '@switchboard/core';
+import { announceReady, stopOnSignals, stopWhenParentGone } from '@switchboard/core';
 import { pino } from 'pino';
 import { ClassifyWorker } from './classify-worker.js';
 import { workerOptionsFromEnv } from './worker-options.js';
@@ -35,18 +35,22 @@ if (options.processes > 1) {
     log,
   );
   stopOnSignals(() => pool.close(), log, 'jobs in flight');
+  // The pool's own children stop when it dies (see below); this stops the pool when the stack dies.
+  stopWhenParentGone(() => pool.close(), log, options.shutdownMs + 10_000);
   const ready = await pool.start();
-  log.info(
-    { processes: ready.map((r) => ({ pid: r.pid, metricsPort: r.metricsPort })) },
-    'worker pool ready',
-  );
+  const processes = ready.map((r) => ({ pid: r.pid, metricsPort: r.metricsPort }));
+  log.info({ processes }, 'worker pool ready');
   const ports = ready.map((r) => `http://${options.metricsHost}:${r.metricsPort}/metrics`);
   announceReady({
+    processes,
     detail: `${ready.length} processes, models ${ready[0]?.models.join(', ')}; metrics ${ports.join(' ')}`,
   });
 } else {
   const worker = new ClassifyWorker(options, index, log);
   stopOnSignals(() => worker.close(), log, 'jobs in flight');
+  // A worker of a pool (or of the stack) must not outlive it, even when it is SIGKILLed: an
+  // orphan would keep taking jobs with nobody to stop, restart or scale it.
+  stopWhenParentGone(() => worker.close(), log, options.shutdownMs + 5_000);
   try {
     const metricsPort = await worker.start();
     const ready: ReadyMessage = {

@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,14 +18,8 @@ export async function makeTempDir(prefix = 'switchboard-test-'): Promise<TempDir
 /** The repository root (three levels above this file: core/src/testing, or core/dist/testing once built). */
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** `../shared` beside the repository, where CI keeps data and reference tokenizers. */
-export const SHARED_DIR = join(REPO_ROOT, '..', 'shared');
-
-/** Folder of the real bert-base-uncased tokenizer files, or undefined when `../shared` is absent. */
-export function bertTokenizerDir(): string | undefined {
-  const dir = join(SHARED_DIR, 'models', 'bert-base-uncased-tokenizer');
-  return existsSync(join(dir, 'tokenizer.json')) ? dir : undefined;
-}
-
-/** Why tokenizer tests are skipped when {@link bertTokenizerDir} finds nothing. */
-export const BERT_MISSING_REASON = `no bert-base-uncased tokenizer at ${join(SHARED_DIR, 'models', 'bert-base-uncased-tokenizer')} (clone the shared folder beside the repository to run this test)`;
+/**
+ * The bert-base-uncased tokenizer cut down to the tokens the tests use, shipped in the repository
+ * (`core/fixtures/bert-base-uncased-mini`, see its README for origin and license). Ids are bert-base-uncased's.
+ */
+export const BERT_FIXTURE_DIR = join(REPO_ROOT, 'core', 'fixtures', 'bert-base-uncased-mini');

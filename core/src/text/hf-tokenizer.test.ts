@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
-import { beforeAll, describe, expect, it, type TestContext } from 'vitest';
-import { BERT_MISSING_REASON, bertTokenizerDir } from '../testing/test-model-folders.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BERT_FIXTURE_DIR } from '../testing/test-model-folders.js';
 import { HfTokenizerEncoder } from './hf-tokenizer.js';
 
-const BERT_DIR = bertTokenizerDir();
+const BERT_DIR = BERT_FIXTURE_DIR;
 const CLS = 101;
 const SEP = 102;
 
@@ -33,12 +33,8 @@ const SENTENCES = [
   'The quick brown fox jumps over the lazy dog. '.repeat(80),
 ];
 
-function requireBert(ctx: TestContext): void {
-  ctx.skip(!BERT_DIR, BERT_MISSING_REASON);
-}
-
 function encoder(maxTokens: number): HfTokenizerEncoder {
-  const dir = BERT_DIR!;
+  const dir = BERT_DIR;
   const json = JSON.parse(readFileSync(join(dir, 'tokenizer.json'), 'utf8')) as object;
   const config = JSON.parse(readFileSync(join(dir, 'tokenizer_config.json'), 'utf8')) as object;
   return new HfTokenizerEncoder(json, config, maxTokens);
@@ -50,10 +46,10 @@ let untruncated: NativeTokenizer | undefined;
 async function nativeIds(text: string, maxLength?: number): Promise<number[]> {
   let native: NativeTokenizer;
   if (maxLength === undefined) {
-    untruncated ??= NativeTokenizer.fromFile(join(BERT_DIR!, 'tokenizer.json'));
+    untruncated ??= NativeTokenizer.fromFile(join(BERT_DIR, 'tokenizer.json'));
     native = untruncated;
   } else {
-    native = NativeTokenizer.fromFile(join(BERT_DIR!, 'tokenizer.json'));
+    native = NativeTokenizer.fromFile(join(BERT_DIR, 'tokenizer.json'));
     native.setTruncation(maxLength);
   }
   return (await native.encode(text, null, { addSpecialTokens: true })).getIds();
@@ -62,11 +58,10 @@ async function nativeIds(text: string, maxLength?: number): Promise<number[]> {
 describe('HfTokenizerEncoder over bert-base-uncased', () => {
   let wide: HfTokenizerEncoder;
   beforeAll(() => {
-    if (BERT_DIR) wide = encoder(100_000);
+    wide = encoder(100_000);
   });
 
-  it('gives the same ids as the native Rust tokenizers binding', async (ctx) => {
-    requireBert(ctx);
+  it('gives the same ids as the native Rust tokenizers binding', async () => {
     for (const text of SENTENCES) {
       const ours = wide.encode(text);
       expect(ours.ids, JSON.stringify(text.slice(0, 60))).toEqual(await nativeIds(text));
@@ -74,22 +69,19 @@ describe('HfTokenizerEncoder over bert-base-uncased', () => {
     }
   });
 
-  it('covers what it claims: accents folded, emoji unknown, CJK per character, rare words split', (ctx) => {
-    requireBert(ctx);
+  it('covers what it claims: accents folded, emoji unknown, CJK per character, rare words split', () => {
     expect(wide.tokens('Café naïve Ångström')).toEqual(['[CLS]', 'cafe', 'naive', 'ang', '##strom', '[SEP]']);
     expect(wide.tokens('😍')).toEqual(['[CLS]', '[UNK]', '[SEP]']);
     expect(wide.tokens('東京')).toEqual(['[CLS]', '東', '京', '[SEP]']);
     expect(wide.tokens('snorkwhistle').filter((t) => t.startsWith('##')).length).toBeGreaterThan(0);
   });
 
-  it('pads with [PAD] = 0 and wraps the empty text in [CLS] [SEP]', (ctx) => {
-    requireBert(ctx);
+  it('pads with [PAD] = 0 and wraps the empty text in [CLS] [SEP]', () => {
     expect(wide.padId).toBe(0);
     expect(wide.encode('')).toEqual({ ids: [CLS, SEP], truncated: false });
   });
 
-  it('truncates to exactly maxTokens ids, [CLS] first and [SEP] last, like the native truncation', async (ctx) => {
-    requireBert(ctx);
+  it('truncates to exactly maxTokens ids, [CLS] first and [SEP] last, like the native truncation', async () => {
     const long = SENTENCES.at(-1)!;
     for (const max of [3, 16, 128, 512]) {
       const cut = encoder(max).encode(long);
@@ -101,16 +93,14 @@ describe('HfTokenizerEncoder over bert-base-uncased', () => {
     }
   });
 
-  it('does not flag a text that fits exactly', async (ctx) => {
-    requireBert(ctx);
+  it('does not flag a text that fits exactly', async () => {
     const text = 'one two three';
     const exact = (await nativeIds(text)).length;
     expect(encoder(exact).encode(text).truncated).toBe(false);
     expect(encoder(exact - 1).encode(text).truncated).toBe(true);
   });
 
-  it('refuses a maxTokens with no room beside [CLS] and [SEP]', (ctx) => {
-    requireBert(ctx);
+  it('refuses a maxTokens with no room beside [CLS] and [SEP]', () => {
     expect(() => encoder(2)).toThrow(/no room beside the special tokens/);
   });
 });

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command, CommanderError } from 'commander';
+import { cliVersion } from './cli-version.js';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
@@ -12,6 +13,10 @@ import { EXIT, reportError } from './report-error.js';
 
 const program = new Command('switchboard')
   .description('Switchboard: run text classifiers where people already work.')
+  .version(cliVersion(), '-V, --version', 'print the switchboard version and exit')
+  // Program options only before the command: `train --version 1.2.0` is the model's version, not
+  // a request for the CLI's.
+  .enablePositionalOptions()
   .showHelpAfterError()
   .exitOverride();
 

@@ -1,6 +1,6 @@
 import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
@@ -73,7 +73,13 @@ describe('switchboard train', () => {
       description: 'test alerts',
       alert_labels: ['alert'],
       featurizer: { type: 'hashed-ngrams', buckets: 4096, char_ngrams: [3, 4] },
-      training: { epochs: 3, dim: 8, train_file: trainFile, train_examples: 300, dev_file: devFile },
+      training: {
+        epochs: 3,
+        dim: 8,
+        train_file: basename(trainFile),
+        train_examples: 300,
+        dev_file: basename(devFile),
+      },
     });
     expect(spec.training.dev.accuracy).toBe(1);
   });

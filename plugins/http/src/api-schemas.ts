@@ -1,5 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, unreadableText } from '@switchboard/core';
+import { TEI_ERROR_TYPES } from './tei-errors.js';
 
 const required =
   (what: string) =>
@@ -148,10 +149,19 @@ export const ErrorSchema = z
   })
   .openapi('Error', { example: { error: 'inputs[1] is empty', code: 'invalid_input' } });
 
-/** Body of `/predict` errors: ours plus TEI's `error_type`, so TEI clients read them too. */
+/** Body of errors on TEI's routes: ours plus TEI's `error_type`, so TEI clients read them too. */
 export const PredictErrorSchema = ErrorSchema.extend({
-  error_type: z.enum(['validation', 'tokenizer', 'overloaded', 'unhealthy', 'backend']),
-}).openapi('PredictError');
+  error_type: z.enum(TEI_ERROR_TYPES).openapi({
+    description:
+      "TEI's error type, spelled as TEI 1.9+ sends it. Validation and Tokenizer: 422; Empty: 400; Overloaded: 429; Backend: 424; Unhealthy: 503.",
+  }),
+}).openapi('PredictError', {
+  example: {
+    error: 'batch size 65 > maximum allowed batch size 64',
+    code: 'invalid_input',
+    error_type: 'Validation',
+  },
+});
 
 /** Body of `POST /predict`, as Text Embeddings Inference defines it. */
 export const PredictBodySchema = z
@@ -181,6 +191,13 @@ export const PredictBodySchema = z
       description:
         'Omitted: texts longer than the model reads are cut (like TEI with --auto-truncate). false: such a text is refused with 422. true: cut.',
     }),
+    truncation_direction: z
+      .enum(['right', 'Right', 'left', 'Left'], { error: 'must be "right" or "left"' })
+      .optional()
+      .openapi({
+        description:
+          'Which end of a long text TEI cuts. Switchboard models keep the start of a text (they cut on the right): "right" (the default) is honoured, "left" is refused with 422 rather than ignored.',
+      }),
     raw_scores: z.boolean({ error: 'must be true or false' }).optional().openapi({
       description:
         'false (default): probabilities. true: TEI returns the raw logits; Switchboard workers return probabilities only, so it returns log-probabilities (natural log) for single-label models (the logits minus their log-sum-exp: same order, same differences between labels, softmax gives the probabilities back) and the logits themselves, log(p/(1-p)), for multi-label models. Scores are clamped to ±745 where a probability rounds to 0 or 1.',
@@ -197,3 +214,73 @@ export const PredictionSchema = z
 export const PredictResponseSchema = z
   .union([z.array(PredictionSchema), z.array(z.array(PredictionSchema))])
   .openapi('PredictResponse');
+
+/** Body of TEI's `GET /info` for a classifier, with the fields TEI 1.9 sends. */
+export const TeiInfoSchema = z
+  .object({
+    model_id: z.string().openapi({ description: 'The `/predict` model (`HTTP_PREDICT_MODEL`).' }),
+    model_sha: z.string().nullable(),
+    model_dtype: z.string(),
+    served_model_name: z.string(),
+    model_type: z.object({
+      classifier: z.object({
+        id2label: z.record(z.string(), z.string()),
+        label2id: z.record(z.string(), z.number().int()),
+      }),
+    }),
+    max_concurrent_requests: z.number().int(),
+    max_input_length: z.number().int(),
+    max_batch_tokens: z.number().int(),
+    max_batch_requests: z.number().int().nullable(),
+    max_client_batch_size: z.number().int(),
+    auto_truncate: z.boolean(),
+    tokenization_workers: z.number().int(),
+    version: z.string(),
+    sha: z.string().nullable(),
+    docker_label: z.string().nullable(),
+  })
+  .openapi('TeiInfo');
+
+/** Body of `POST /models/{model}`, as the Hugging Face Inference API's text classification takes it. */
+export const HfClassificationBodySchema = z
+  .object({
+    inputs: z
+      .union([TextSchema, z.array(TextSchema).min(1).max(MAX_TEXTS_PER_REQUEST)], {
+        error: (issue) => (issue.input === undefined ? 'is required' : 'must be a text or an array of texts'),
+      })
+      .openapi({
+        description: `One text, or up to ${MAX_TEXTS_PER_REQUEST} texts of at most ${MAX_TEXT_CHARS} characters each.`,
+        example: 'I love this product',
+      }),
+    parameters: z
+      .strictObject({
+        top_k: z
+          .number({ error: 'must be a whole number of at least 1' })
+          .int({ error: 'must be a whole number of at least 1' })
+          .min(1, { error: 'must be a whole number of at least 1' })
+          .optional()
+          .openapi({ description: 'Answer only the k highest labels of each text.' }),
+      })
+      .optional()
+      .openapi({ description: 'Only `top_k` is supported; any other parameter is refused with 422.' }),
+    options: z
+      .object({ wait_for_model: z.boolean().optional(), use_cache: z.boolean().optional() })
+      .optional()
+      .openapi({
+        description:
+          "The Inference API's request options. Switchboard's models are always loaded and results are never cached, so both are accepted and change nothing.",
+      }),
+  })
+  .openapi('HfClassificationRequest');
+
+/** Body of a 200 from `POST /models/{model}`: one list of labels per text, highest score first. */
+export const HfClassificationResponseSchema = z
+  .array(z.array(LabelScoreSchema))
+  .openapi('HfClassificationResponse', {
+    example: [
+      [
+        { label: 'positive', score: 0.98 },
+        { label: 'negative', score: 0.02 },
+      ],
+    ],
+  });

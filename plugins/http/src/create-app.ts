@@ -1,12 +1,12 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiKeyring } from './api-keyring.js';
 import type { AppEnv } from './app-env.js';
 import { bearerAuth } from './auth.js';
+import { bodyLimit } from './body-limit.js';
 import type { ClassifyGateway } from './classify-gateway.js';
 import { errorResponse, PREDICT_PATH } from './error-response.js';
 import { HttpError, toHttpError } from './http-error.js';
@@ -16,9 +16,11 @@ import type { ModelDirectory } from './model-directory.js';
 import { rateLimit } from './rate-limit.js';
 import { registerClassifyRoutes } from './routes/classify-routes.js';
 import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerHfModelsRoute } from './routes/hf-models-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { type ReadinessCheck, registerOpsRoutes } from './routes/ops-routes.js';
 import { registerPredictRoute } from './routes/predict-route.js';
+import { registerTeiRoutes } from './routes/tei-routes.js';
 import { utf8Body } from './utf8-body.js';
 import { validationError } from './validation-error.js';
 
@@ -37,7 +39,10 @@ export interface AppDeps {
 }
 
 /** Routes that need a key and count against the rate limit. */
-const PROTECTED = ['/v1/*', PREDICT_PATH] as const;
+const PROTECTED = ['/v1/*', PREDICT_PATH, '/invocations', '/info', '/models/*'] as const;
+
+/** Routes where only POST needs a key: `GET /` is TEI's public health check, `POST /` predicts. */
+const PROTECTED_POST = ['/'] as const;
 
 // Hono's own client errors, reworded for a person and given our codes. Unsupported media types
 // answer 400 like the other unreadable bodies, so clients have one status for "fix the body".
@@ -94,11 +99,12 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     perMinute: options.rateLimitPerMinute,
   });
   const sizeLimit = bodyLimit({
-    maxSize: options.bodyLimitBytes,
-    onError: () => {
-      // The refusal comes before the body is read. Without "Connection: close" the client would
-      // send its next request on this connection while the server is still discarding the rest of
-      // the body, and that request would be lost with the connection ("other side closed").
+    maxBytes: options.bodyLimitBytes,
+    onTooLarge: () => {
+      // Without "Connection: close" the client would send its next request on this connection
+      // while the server is still discarding the rest of the body, and that request would be lost
+      // with the connection ("other side closed"). bodyLimit has read the rest of the body (up to
+      // a bound) first, so the close does not reset a client that is still writing.
       throw new HttpError(
         413,
         'payload_too_large',
@@ -113,12 +119,21 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
           await utf8Body(c, next);
         })
       : next();
-  for (const path of PROTECTED) app.use(path, bearerAuth(deps.keyring), limits, bodyChecks);
+  const auth = bearerAuth(deps.keyring);
+  for (const path of PROTECTED) app.use(path, auth, limits, bodyChecks);
+  for (const path of PROTECTED_POST) {
+    app.on('POST', path, auth, limits, bodyChecks);
+  }
 
   registerClassifyRoutes(app, deps.gateway, options.defaultModel);
   registerModelsRoute(app, deps.models, options.defaultModel);
   registerPredictRoute(app, deps.gateway, deps.models, options.predictModel);
+  registerHfModelsRoute(app, deps.gateway);
   registerOpsRoutes(app, deps.metrics, deps.ready);
+  registerTeiRoutes(app, deps.models, deps.ready, {
+    predictModel: options.predictModel,
+    maxQueueDepth: options.maxQueueDepth,
+  });
   registerDocsRoutes(app);
 
   app.notFound((c) =>

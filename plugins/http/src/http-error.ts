@@ -20,7 +20,7 @@ export interface ErrorBody {
 /** An error that becomes an HTTP answer with this status, body and headers. */
 export class HttpError extends Error {
   /** HTTP status. */
-  readonly status: 400 | 401 | 404 | 413 | 422 | 429 | 500 | 503 | 504;
+  readonly status: 400 | 401 | 404 | 413 | 422 | 424 | 429 | 500 | 503 | 504;
   /** Machine-readable kind. */
   readonly code: HttpErrorCode;
   /** Extra headers (`Retry-After`, `WWW-Authenticate`). */

@@ -16,12 +16,21 @@ export interface PredictInputs {
 const PAIRS_UNSUPPORTED =
   'is a sentence pair; Switchboard models classify one text at a time. Send ["text"] or [["text 1"], ["text 2"]].';
 
+// Statuses as TEI 1.9+ answers: an empty input is `Empty` (400), anything else it refuses is
+// `Validation` (422), a batch over its maximum included.
 function check(text: string, field: string): string {
   if (text.length > MAX_TEXT_CHARS) {
-    throw new HttpError(413, 'payload_too_large', `${field} is longer than ${MAX_TEXT_CHARS} characters`);
+    throw new HttpError(
+      422,
+      'invalid_input',
+      `Input validation error: \`${field}\` is longer than ${MAX_TEXT_CHARS} characters`,
+    );
   }
   const problem = unreadableText(text);
-  if (problem) throw new HttpError(422, 'invalid_input', `${field} ${problem}`);
+  if (problem === 'is empty') {
+    throw new HttpError(400, 'invalid_input', `Input validation error: \`${field}\` cannot be empty`);
+  }
+  if (problem) throw new HttpError(422, 'invalid_input', `Input validation error: \`${field}\` ${problem}`);
   return text;
 }
 
@@ -46,8 +55,8 @@ export function parsePredictInputs(inputs: string | string[] | string[][]): Pred
   const batch = inputs as string[][];
   if (batch.length > MAX_TEXTS_PER_REQUEST) {
     throw new HttpError(
-      413,
-      'payload_too_large',
+      422,
+      'invalid_input',
       `batch size ${batch.length} > maximum allowed batch size ${MAX_TEXTS_PER_REQUEST}`,
     );
   }
@@ -77,12 +86,4 @@ export function toPredictions(result: TextResult, rawScores: boolean, multiLabel
     score: rawScores ? rawScore(score, multiLabel) : score,
     label,
   }));
-}
-
-/** TEI's `error_type` for an error status, so TEI clients can read our errors. */
-export function teiErrorType(status: number): 'validation' | 'overloaded' | 'unhealthy' | 'backend' {
-  if (status === 429) return 'overloaded';
-  if (status === 503 || status === 504) return 'unhealthy';
-  if (status >= 500) return 'backend';
-  return 'validation';
 }

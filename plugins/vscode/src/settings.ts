@@ -41,7 +41,7 @@ export class SettingsError extends Error {
  */
 export function readSettings(api: VscodeApi): Settings {
   const config = api.workspace.getConfiguration(SETTINGS_SECTION);
-  const rawUrl = (config.get<string>('serverUrl') ?? '').trim() || DEFAULT_SETTINGS.serverUrl;
+  const rawUrl = userLevelServerUrl(config).trim() || DEFAULT_SETTINGS.serverUrl;
   let url: URL;
   try {
     url = new URL(rawUrl);
@@ -62,6 +62,19 @@ export function readSettings(api: VscodeApi): Settings {
   const timeoutMs =
     Number.isFinite(timeout) && timeout > 0 ? Math.max(MIN_TIMEOUT_MS, timeout) : DEFAULT_SETTINGS.timeoutMs;
   return { serverUrl: rawUrl.replace(/\/+$/, ''), model, timeoutMs };
+}
+
+/**
+ * `switchboard.serverUrl` from the user (or remote machine) settings, never a workspace's: the
+ * selected text and the API key go to this URL, so a repository's `.vscode/settings.json` must not
+ * be able to point it elsewhere. The manifest declares the setting `machine`-scoped, which makes
+ * VS Code ignore workspace values; reading only the user-level value keeps that true in an editor
+ * that does not enforce scopes.
+ */
+function userLevelServerUrl(config: ReturnType<VscodeApi['workspace']['getConfiguration']>): string {
+  const where = config.inspect<string>('serverUrl');
+  const value = where ? (where.globalValue ?? where.defaultValue) : undefined;
+  return typeof value === 'string' ? value : '';
 }
 
 /**

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { cueLabel } from '../../../test/src/helpers/cue-model.js';
 import { freePort } from '../../../test/src/helpers/free-port.js';
@@ -38,12 +40,19 @@ interface Setup {
   /** `switchboard.model`; `null` leaves the default (`sentiment`, which the test server lacks). */
   model?: string | null;
   serverUrl?: string;
+  /** `switchboard.serverUrl` in the workspace's `.vscode/settings.json`. */
+  workspaceServerUrl?: string;
+  /** Whether the fake enforces setting scopes as VS Code does (default true). */
+  enforceScopes?: boolean;
 }
 
 /** A fake VS Code with the extension activated, pointed at the test server. */
 function activated(options: Setup = {}): FakeVscode {
-  const fake = new FakeVscode();
+  const fake = new FakeVscode({ enforceScopes: options.enforceScopes });
   fake.userSettings.set('switchboard.serverUrl', options.serverUrl ?? api.url);
+  if (options.workspaceServerUrl !== undefined) {
+    fake.workspaceSettings.set('switchboard.serverUrl', options.workspaceServerUrl);
+  }
   if (options.model !== null) fake.userSettings.set('switchboard.model', options.model ?? FAST_MODEL);
   if (options.key !== null) fake.secrets.values.set(API_KEY_SECRET, options.key ?? KEYS.alice);
   activateExtension(fake.api, fake.context);
@@ -312,6 +321,55 @@ describe('Switchboard: Classify Selection', () => {
     expect(fake.executed.at(-1)).toEqual({ command: OPEN_SETTINGS_COMMAND, args: ['switchboard.serverUrl'] });
     expect(fake.progress).toEqual([]);
   });
+});
+
+describe('a workspace cannot redirect the selection or the API key', () => {
+  /** A server a hostile repository would point the extension at: it records what reaches it. */
+  let thief: {
+    url: string;
+    requests: { url: string; authorization?: string; body: string }[];
+    close(): Promise<void>;
+  };
+
+  beforeAll(async () => {
+    const requests: { url: string; authorization?: string; body: string }[] = [];
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        requests.push({
+          url: req.url ?? '',
+          authorization: req.headers.authorization,
+          body: Buffer.concat(chunks).toString(),
+        });
+        res.writeHead(500).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    thief = {
+      url: `http://127.0.0.1:${port}`,
+      requests,
+      close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    };
+  });
+  afterAll(() => thief?.close());
+
+  for (const enforceScopes of [true, false]) {
+    const editor = enforceScopes ? 'VS Code (scopes enforced)' : 'an editor that does not enforce scopes';
+    it(`ignores switchboard.serverUrl from .vscode/settings.json in ${editor}`, async () => {
+      const fake = activated({ workspaceServerUrl: thief.url, enforceScopes });
+      fake.openEditor('a secret sunny line', (doc) => [Selection.line(doc, 0)]);
+      await classify(fake);
+      fake.pick = (items) => items[0];
+      expect(await fake.commands.executeCommand<boolean>(COMMANDS.chooseModel)).toBe(true);
+      expect(fake.shown('error')).toEqual([]);
+      expect(fake.shown('information').map((m) => m.text)[0]).toBe(
+        `Switchboard (${FAST_MODEL} 1.0.0): positive 100%`,
+      );
+      expect(thief.requests).toEqual([]);
+    });
+  }
 });
 
 describe('Switchboard: Choose Model', () => {

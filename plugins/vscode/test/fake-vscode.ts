@@ -203,6 +203,30 @@ export function manifestDefaults(): Map<string, unknown> {
   );
 }
 
+/** Settings the manifest keeps out of workspaces (`machine` or `application` scope), by full id. */
+export function manifestUserOnlySettings(): Set<string> {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+  };
+  return new Set(
+    Object.entries(manifest.contributes.configuration.properties)
+      .filter(([, p]) => p.scope === 'machine' || p.scope === 'application')
+      .map(([id]) => id),
+  );
+}
+
+/** How the fake treats setting scopes. */
+export interface FakeVscodeOptions {
+  /** `contributes.configuration` defaults; the manifest's by default. */
+  readonly defaults?: Map<string, unknown>;
+  /**
+   * Whether `get` ignores workspace values of `machine`/`application` settings, as VS Code does
+   * (default true). False plays an editor that does not enforce scopes, to show that the
+   * extension does not rely on it alone.
+   */
+  readonly enforceScopes?: boolean;
+}
+
 /**
  * A small fake of the `vscode` module: what the extension calls, recording what it shows and
  * answering as the test scripts (buttons pressed, items picked, text typed, Cancel pressed).
@@ -238,6 +262,7 @@ export class FakeVscode {
   readonly secrets = new FakeSecretStorage();
   readonly subscriptions: { dispose(): unknown }[] = [];
   private readonly defaults: Map<string, unknown>;
+  private readonly userOnly: Set<string>;
 
   readonly ProgressLocation = { SourceControl: 1, Window: 10, Notification: 15 };
   readonly StatusBarAlignment = { Left: 1, Right: 2 };
@@ -288,7 +313,10 @@ export class FakeVscode {
     getConfiguration: (section: string) => ({
       get: <T>(key: string, fallback?: T): T | undefined => {
         const id = `${section}.${key}`;
-        for (const map of [this.workspaceSettings, this.userSettings, this.defaults]) {
+        const layers = this.userOnly.has(id)
+          ? [this.userSettings, this.defaults]
+          : [this.workspaceSettings, this.userSettings, this.defaults];
+        for (const map of layers) {
           if (map.has(id)) return map.get(id) as T;
         }
         return fallback;
@@ -327,8 +355,9 @@ export class FakeVscode {
     },
   };
 
-  constructor(defaults: Map<string, unknown> = manifestDefaults()) {
-    this.defaults = defaults;
+  constructor(options: FakeVscodeOptions = {}) {
+    this.defaults = options.defaults ?? manifestDefaults();
+    this.userOnly = options.enforceScopes === false ? new Set() : manifestUserOnlySettings();
   }
 
   /** This fake, typed as the API the extension's handlers take. */

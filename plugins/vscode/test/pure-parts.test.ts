@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   InvalidInputError,
   SwitchboardHttpError,
@@ -10,7 +11,7 @@ import { type AdviceContext, adviceFor } from '../src/error-advice.js';
 import { formatScores, summarizeTopLabels } from '../src/format-result.js';
 import { selectedTexts } from '../src/selection-texts.js';
 import { DEFAULT_SETTINGS, readSettings, SettingsError } from '../src/settings.js';
-import { FakeDocument, FakeVscode, Position, Selection } from './fake-vscode.js';
+import { FakeDocument, FakeVscode, manifestUserOnlySettings, Position, Selection } from './fake-vscode.js';
 
 function result(...scores: [string, number][]): TextResult {
   const labels = scores.map(([label, score]) => ({ label, score }));
@@ -111,6 +112,34 @@ describe('adviceFor', () => {
   });
 });
 
+describe('the manifest keeps where text and key go out of workspaces', () => {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    capabilities?: {
+      untrustedWorkspaces?: {
+        supported: boolean | 'limited';
+        description?: string;
+        restrictedConfigurations?: string[];
+      };
+    };
+    contributes: { configuration: { properties: Record<string, { scope?: string }> } };
+  };
+
+  it('declares switchboard.serverUrl machine- or application-scoped', () => {
+    // Every setting that decides where the API key or the selected text goes.
+    for (const id of ['switchboard.serverUrl']) {
+      expect(['machine', 'application']).toContain(manifest.contributes.configuration.properties[id]?.scope);
+    }
+    expect(manifestUserOnlySettings()).toEqual(new Set(['switchboard.serverUrl']));
+  });
+
+  it('declares how it behaves in an untrusted workspace', () => {
+    const untrusted = manifest.capabilities?.untrustedWorkspaces;
+    expect(untrusted?.supported).toBe('limited');
+    expect(untrusted?.description).toMatch(/server URL/);
+    expect(untrusted?.restrictedConfigurations).toEqual(['switchboard.serverUrl']);
+  });
+});
+
 describe('readSettings', () => {
   function settingsOf(values: Record<string, unknown>) {
     const fake = new FakeVscode();
@@ -127,6 +156,16 @@ describe('readSettings', () => {
         'switchboard.timeoutMs': 5,
       })(),
     ).toEqual({ serverUrl: 'https://sb.example/api', model: 'sentiment', timeoutMs: 1_000 });
+  });
+
+  it("reads switchboard.serverUrl from user settings only, never the workspace's", () => {
+    for (const enforceScopes of [true, false]) {
+      const fake = new FakeVscode({ enforceScopes });
+      fake.workspaceSettings.set('switchboard.serverUrl', 'https://attacker.example');
+      expect(readSettings(fake.api).serverUrl).toBe(DEFAULT_SETTINGS.serverUrl);
+      fake.userSettings.set('switchboard.serverUrl', 'https://sb.example');
+      expect(readSettings(fake.api).serverUrl).toBe('https://sb.example');
+    }
   });
 
   it('refuses a server URL that is not http(s), naming the setting', () => {

@@ -25,9 +25,12 @@ interface Manifest {
   icon: string;
   engines: { vscode: string };
   activationEvents: string[];
+  capabilities: {
+    untrustedWorkspaces: { supported: boolean | 'limited'; restrictedConfigurations?: string[] };
+  };
   contributes: {
     commands: { command: string; title: string; category: string }[];
-    configuration: { properties: Record<string, { type: string; default: unknown }> };
+    configuration: { properties: Record<string, { type: string; default: unknown; scope?: string }> };
   };
 }
 
@@ -100,6 +103,11 @@ describe('the .vsix', () => {
       'switchboard.serverUrl': ['string', 'http://127.0.0.1:8080'],
       'switchboard.model': ['string', 'sentiment'],
       'switchboard.timeoutMs': ['integer', 10_000],
+    });
+    expect(settings['switchboard.serverUrl']).toMatchObject({ scope: 'machine' });
+    expect(manifest.capabilities.untrustedWorkspaces).toMatchObject({
+      supported: 'limited',
+      restrictedConfigurations: ['switchboard.serverUrl'],
     });
   });
 

@@ -89,7 +89,10 @@ describe('the build', () => {
     const root = JSON.parse(readRepoFile('package.json')) as { dependencies?: Record<string, string> };
     expect(root.dependencies?.tsx).toBeUndefined();
     for (const pkg of workspacePackages()) {
-      expect(pkg.manifest.dependencies?.tsx, `${pkg.dir} depends on tsx`).toBeUndefined();
+      expect(
+        (pkg.manifest.dependencies as Record<string, string> | undefined)?.tsx,
+        `${pkg.dir} depends on tsx`,
+      ).toBeUndefined();
     }
     const runtime = ['core', 'train', 'worker', 'client', 'dashboard', 'plugins/cli', 'plugins/http']
       .flatMap((dir) =>

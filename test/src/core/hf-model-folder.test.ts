@@ -2,8 +2,7 @@ import { join } from 'node:path';
 import { readModelFolder } from '@switchboard/core';
 import { ModelRepository, OnnxClassifier, scoreLogits } from '@switchboard/core/inference';
 import {
-  BERT_MISSING_REASON,
-  bertTokenizerDir,
+  BERT_FIXTURE_DIR,
   expectSameClassifications,
   makeTempDir,
   mixedLengthTexts,
@@ -16,12 +15,12 @@ import {
   writeBertStyleModel,
 } from '@switchboard/train/testing';
 import { Tokenizer as NativeTokenizer } from 'tokenizers';
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // A folder in the layout `optimum` exports for BERT classifiers: config.json with id2label,
-// tokenizer.json + tokenizer_config.json of the real bert-base-uncased, and a graph that takes
+// tokenizer.json + tokenizer_config.json of bert-base-uncased (the cut-down fixture), and a graph that takes
 // input_ids, attention_mask and token_type_ids.
-const BERT_DIR = bertTokenizerDir();
+const BERT_DIR = BERT_FIXTURE_DIR;
 const LABELS = ['negative', 'neutral', 'positive'];
 
 let tmp: TempDir;
@@ -29,12 +28,7 @@ let modelDir: string;
 let weights: MeanPoolWeights;
 let classifier: OnnxClassifier;
 
-function requireBert(ctx: TestContext): void {
-  ctx.skip(!BERT_DIR, BERT_MISSING_REASON);
-}
-
 beforeAll(async () => {
-  if (!BERT_DIR) return;
   tmp = await makeTempDir('switchboard-hf-folder-');
   modelDir = join(tmp.path, 'bert-sentiment');
   weights = meanPoolWeights(await writeBertStyleModel(modelDir, BERT_DIR, { labels: LABELS }));
@@ -46,8 +40,7 @@ afterAll(async () => {
 });
 
 describe('a Hugging Face model folder over bert-base-uncased', () => {
-  it('reads as a tokenizer model with the config.json labels and max_position_embeddings', async (ctx) => {
-    requireBert(ctx);
+  it('reads as a tokenizer model with the config.json labels and max_position_embeddings', async () => {
     const manifest = await readModelFolder(modelDir);
     expect(manifest.encoderKind).toBe('tokenizer');
     expect(manifest.labels).toEqual(LABELS);
@@ -56,9 +49,8 @@ describe('a Hugging Face model folder over bert-base-uncased', () => {
     expect(classifier.encoder.kind).toBe('tokenizer');
   });
 
-  it('classifies end to end with the scores the graph must give (token_type_ids = 0 fed)', async (ctx) => {
-    requireBert(ctx);
-    const native = NativeTokenizer.fromFile(join(BERT_DIR!, 'tokenizer.json'));
+  it('classifies end to end with the scores the graph must give (token_type_ids = 0 fed)', async () => {
+    const native = NativeTokenizer.fromFile(join(BERT_DIR, 'tokenizer.json'));
     const texts = ['What a wonderful café!', 'Ångström-level precision 🎯, naïve though.', '東京 is far'];
     const results = await classifier.classify(texts);
     for (const [i, text] of texts.entries()) {
@@ -76,8 +68,7 @@ describe('a Hugging Face model folder over bert-base-uncased', () => {
     }
   });
 
-  it('gives the same results batched as one by one, for texts of very different lengths', async (ctx) => {
-    requireBert(ctx);
+  it('gives the same results batched as one by one, for texts of very different lengths', async () => {
     const texts = mixedLengthTexts();
     const batched = await classifier.classify(texts);
     const alone = [];
@@ -86,8 +77,7 @@ describe('a Hugging Face model folder over bert-base-uncased', () => {
     expectSameClassifications(batched, await classifier.run(classifier.encode(texts)), 1e-5);
   });
 
-  it('reports truncated:true past 512 tokens and keeps [CLS] ... [SEP]', async (ctx) => {
-    requireBert(ctx);
+  it('reports truncated:true past 512 tokens and keeps [CLS] ... [SEP]', async () => {
     const long = 'The support team answered every question patiently. '.repeat(80);
     const [encoded] = classifier.encode([long]);
     expect(encoded!.ids).toHaveLength(512);
@@ -98,8 +88,7 @@ describe('a Hugging Face model folder over bert-base-uncased', () => {
     expect(cut!.truncated).toBe(true);
   });
 
-  it('loads and classifies through ModelRepository by folder name', async (ctx) => {
-    requireBert(ctx);
+  it('loads and classifies through ModelRepository by folder name', async () => {
     const repo = new ModelRepository(tmp.path);
     try {
       const byName = await repo.get('bert-sentiment');

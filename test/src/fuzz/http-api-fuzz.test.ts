@@ -236,16 +236,12 @@ describe('POST /v1/classify under fuzzing', () => {
       expect(answer.status, body).toBe(422);
       expect(answer.json.error, body).toBe('inputs has no visible characters');
     }
-    // Far over the limit the server refuses before reading the body and closes the connection
-    // ("Connection: close"); a client still writing may see that as a broken pipe instead of the
-    // 413. Either way the next request, on a new connection, is served.
+    // Far over the limit the server refuses, reads and discards the rest of the body (up to a
+    // bound) and closes the connection ("Connection: close"): a client that writes the whole body
+    // first still reads its 413, and the next request, on a new connection, is served.
     for (let i = 0; i < 3; i++) {
-      const answer = await send('/v1/classify', JSON.stringify({ inputs: 'a'.repeat(4 * BODY_LIMIT) })).catch(
-        (err: Error) => err,
-      );
-      if (answer instanceof Error)
-        expect(String((answer.cause as Error)?.message)).toMatch(/EPIPE|ECONNRESET|closed/);
-      else expect(answer.status).toBe(413);
+      const answer = await send('/v1/classify', JSON.stringify({ inputs: 'a'.repeat(4 * BODY_LIMIT) }));
+      expect(answer.status).toBe(413);
       expect((await send('/v1/classify', JSON.stringify({ inputs: 'sunny' }))).status).toBe(200);
     }
   });

@@ -303,26 +303,27 @@ describe('POST /predict (Text Embeddings Inference shapes)', () => {
       body: { inputs: [['sunny'], [long]], truncate: false },
     });
     expect(refused.status).toBe(422);
-    expect(refused.body.error).toContain('inputs[1] is longer than model');
-    expect(refused.body.error_type).toBe('validation');
+    expect(refused.body.error).toContain('`inputs[1]` is longer than model');
+    expect(refused.body.error_type).toBe('Validation');
     const ok = await call(api.url, 'POST', '/predict', { body: { inputs: 'sunny', truncate: false } });
     expect(ok.status).toBe(200);
   });
 
-  it("answers TEI's error shape: pairs 422, a batch over the limit 413, a bad field 422", async () => {
+  it("answers TEI's error shape: pairs 422, a batch over the limit 422, an empty text 400, a bad field 422", async () => {
     const pair = await call(api.url, 'POST', '/predict', { body: { inputs: ['sunny', 'rainy'] } });
     expect(pair.status).toBe(422);
-    expect(pair.body).toMatchObject({ code: 'invalid_input', error_type: 'validation' });
+    expect(pair.body).toMatchObject({ code: 'invalid_input', error_type: 'Validation' });
     expect(pair.body.error).toContain('sentence pair');
     const pairs = await call(api.url, 'POST', '/predict', { body: { inputs: [['a', 'b']] } });
     expect(pairs.status).toBe(422);
     const big = await call(api.url, 'POST', '/predict', {
       body: { inputs: Array.from({ length: MAX_TEXTS_PER_REQUEST + 1 }, () => ['sunny']) },
     });
-    expect(big.status).toBe(413);
-    expect(big.body.error_type).toBe('validation');
+    expect(big.status).toBe(422);
+    expect(big.body.error_type).toBe('Validation');
     const empty = await call(api.url, 'POST', '/predict', { body: { inputs: '' } });
-    expect(empty.status).toBe(422);
+    expect(empty.status).toBe(400);
+    expect(empty.body.error_type).toBe('Empty');
     const raw = await call(api.url, 'POST', '/predict', { body: { inputs: 'sunny', raw_scores: 'yes' } });
     expect(raw.status).toBe(422);
     expect(raw.body.error).toContain('raw_scores');

@@ -172,7 +172,7 @@ describe('limits', () => {
       expect(Number(over.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       const predict = await call(full.url, 'POST', '/predict', { body: { inputs: 'sunny' } });
       expect(predict.status).toBe(429);
-      expect(predict.body.error_type).toBe('overloaded');
+      expect(predict.body.error_type).toBe('Overloaded');
     } finally {
       await full.close();
       await deletePrefixKeys(backend.redisUrl, prefix);

@@ -29,7 +29,11 @@ describe('Redis unreachable', () => {
       expect(job.status).toBe(503);
       const predict = await call(api.url, 'POST', '/predict', { body: { inputs: 'sunny' } });
       expect(predict.status).toBe(503);
-      expect(predict.body.error_type).toBe('unhealthy');
+      expect(predict.body.error_type).toBe('Unhealthy');
+      // TEI's health route says so too.
+      const health = await call(api.url, 'GET', '/health', { key: null });
+      expect(health.status).toBe(503);
+      expect(health.body.error_type).toBe('Unhealthy');
       const ready = await call(api.url, 'GET', '/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.code).toBe('queue_unavailable');

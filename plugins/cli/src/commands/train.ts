@@ -107,7 +107,7 @@ Output:
 
 Examples:
   $ pnpm switchboard train --data train.tsv --dev dev.tsv --out models/reviews
-  $ pnpm switchboard train --data ../shared/data/spam/train.tsv --dev ../shared/data/spam/dev.tsv \\
+  $ pnpm switchboard train --data data/spam/train.tsv --dev data/spam/dev.tsv \\
       --out models/spam --pooling sqrt --lr 0.1 --epochs 10 --alert-labels spam
 `;
 
