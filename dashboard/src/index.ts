@@ -6,6 +6,7 @@
 export { type CredentialConfig, credentialsFromEnv, type Role } from './auth/user-config.js';
 export { type DashboardOptions, dashboardOptionsFromEnv, isLoopbackHost } from './dashboard-options.js';
 export { Dashboard, type DashboardAddress, type DashboardLog } from './dashboard-server.js';
+export { TrustedProxies } from './http/trusted-proxies.js';
 export {
   type BatchSizeHistogram,
   type BatchSizeReport,
