@@ -12,6 +12,7 @@ export {
   type BatchSizeReport,
   metricsUrl,
   scrapeBatchSizes,
+  unreachableReason,
 } from './overview/batch-size-scraper.js';
 export { type BullMetrics, failureRates, minuteSeries, minuteStarts } from './overview/minute-series.js';
 export type { OverviewSnapshot, QueueStatus, Throughput } from './overview/overview-collector.js';
