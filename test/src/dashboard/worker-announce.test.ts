@@ -127,8 +127,8 @@ describe.skipIf(!canCreateNetworkNamespaces())(
       ns = await NetworkNamespace.create();
       // Redis listens on this side of the link too, as a Service address would be reachable from pods.
       // (Off loopback, Redis wants a password, as it would in a cluster.)
-    const password = 'pod-network-test-pw';
-    redis = await RedisServer.start({ alsoBind: [ns.hostAddress], password });
+      const password = 'pod-network-test-pw';
+      redis = await RedisServer.start({ alsoBind: [ns.hostAddress], password });
       const podPrefix = uniquePrefix('pod');
       const worker = await startWorker({
         redisUrl: `redis://:${password}@${ns.hostAddress}:${redis.port}`,
