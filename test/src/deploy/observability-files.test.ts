@@ -144,6 +144,47 @@ describe('Prometheus alert rules', () => {
   });
 });
 
+describe('PodMonitor for the Prometheus Operator', () => {
+  const POD_MONITOR = 'deploy/k8s/monitoring/pod-monitor.yaml';
+  const monitor = readYamlDocument(POD_MONITOR) as {
+    kind: string;
+    metadata: { labels: Record<string, string> };
+    spec: {
+      selector: { matchExpressions: { key: string; values: string[] }[] };
+      podMetricsEndpoints: {
+        port: string;
+        relabelings?: { sourceLabels?: string[]; targetLabel?: string }[];
+      }[];
+    };
+  };
+
+  it("carries the release label kube-prometheus-stack's default podMonitorSelector asks for", () => {
+    expect(monitor.kind).toBe('PodMonitor');
+    // The chart's default (podMonitorSelectorNilUsesHelmValues: true) selects release: <Helm release>.
+    expect(monitor.metadata.labels.release).toBe('kube-prometheus-stack');
+    const docs = readRepoFile('docs/operations.md');
+    expect(docs).toContain('podMonitorSelectorNilUsesHelmValues');
+    expect(docs).toContain('release: kube-prometheus-stack');
+  });
+
+  it('labels every target with the component the alerts select on', () => {
+    const components = monitor.spec.selector.matchExpressions.find(
+      (e) => e.key === 'app.kubernetes.io/component',
+    )!.values;
+    for (const endpoint of monitor.spec.podMetricsEndpoints) {
+      expect(endpoint.relabelings, endpoint.port).toContainEqual({
+        sourceLabels: ['__meta_kubernetes_pod_label_app_kubernetes_io_component'],
+        targetLabel: 'component',
+      });
+    }
+    for (const rule of rules) {
+      for (const m of rule.expr.matchAll(/component=~?"([^"]+)"/g)) {
+        for (const value of m[1]!.split('|')) expect(components, rule.alert).toContain(value);
+      }
+    }
+  });
+});
+
 describe("Node's default metrics", () => {
   it('keep their standard names in every service (no prefix), told apart by a service label', async () => {
     const packages = [
