@@ -3,6 +3,14 @@ import { z } from 'zod';
 import { type CredentialConfig, credentialsFromEnv } from './auth/user-config.js';
 import { TrustedProxies } from './http/trusted-proxies.js';
 
+/** The non-empty entries of a comma-separated list. */
+function commaList(list: string): string[] {
+  return list
+    .split(',')
+    .map((e) => e.trim())
+    .filter((e) => e !== '');
+}
+
 /** `https://dash.example.com` as a browser's `Origin` header says it; refuses paths and non-HTTP schemes. */
 function toOrigin(value: string, ctx: z.RefinementCtx): string {
   let url: URL | undefined;
@@ -42,12 +50,7 @@ export const DashboardSettingsSchema = z.object({
    */
   trustedProxies: z
     .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== ''),
-    )
+    .transform(commaList)
     .pipe(
       z.array(z.string()).superRefine((entries, ctx) => {
         try {
@@ -65,12 +68,7 @@ export const DashboardSettingsSchema = z.object({
    */
   publicOrigins: z
     .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((e) => e.trim())
-        .filter((e) => e !== ''),
-    )
+    .transform(commaList)
     .pipe(z.array(z.string().transform(toOrigin)))
     .optional(),
   /** `LOG_LEVEL` */

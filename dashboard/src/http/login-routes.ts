@@ -3,7 +3,7 @@ import type { Context, Hono } from 'hono';
 import { deleteCookie, setCookie } from 'hono/cookie';
 import type { CredentialVerifier, Identity } from '../auth/credential-verifier.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
-import type { SessionStore } from '../auth/session-store.js';
+import type { Session, SessionStore } from '../auth/session-store.js';
 import type { DashboardMetrics } from '../dashboard-metrics.js';
 import type { DashboardEnv } from './dashboard-env.js';
 import { loginPage } from './login-page.js';
@@ -100,7 +100,7 @@ export function addLoginRoutes(app: Hono<DashboardEnv>, o: LoginRouteOptions): v
       await o.throttle.fail(address).catch(() => {});
       return page(c, next, 401, 'Wrong user name or password.');
     }
-    let session: Awaited<ReturnType<SessionStore['create']>>;
+    let session: Session;
     try {
       session = await o.sessions.create(identity);
     } catch {

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { CredentialVerifier } from '../auth/credential-verifier.js';
 import { safeEqual } from '../auth/safe-equal.js';
-import { type SessionStore, SessionStoreUnavailableError } from '../auth/session-store.js';
+import { type Session, type SessionStore, SessionStoreUnavailableError } from '../auth/session-store.js';
 import type { Caller, DashboardEnv } from './dashboard-env.js';
 
 /** Name of the session cookie. */
@@ -35,7 +35,7 @@ export function identify(options: IdentifyOptions): MiddlewareHandler<DashboardE
     }
     const cookie = caller ? undefined : getCookie(c, SESSION_COOKIE);
     if (cookie) {
-      let session: Awaited<ReturnType<SessionStore['get']>>;
+      let session: Session | undefined;
       try {
         session = await options.sessions.get(cookie);
       } catch (err) {
