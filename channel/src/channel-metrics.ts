@@ -60,7 +60,9 @@ export class ChannelMetrics {
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 60, 300, 900],
       registers,
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_channel_' });
+    // Node's default metrics keep their standard names (stock dashboards and alerts read them);
+    // the service label tells the processes apart.
+    collectDefaultMetrics({ register: this.registry, labels: { service: this.channel } });
   }
 
   /** One request arrived. */

@@ -511,7 +511,11 @@ async function poll() {
       window.location.assign(`/login?next=${encodeURIComponent(window.location.pathname)}`);
       return;
     }
-    if (!res.ok) throw new Error(`HTTP ${res.status}`);
+    if (!res.ok) {
+      // A 503 says why (e.g. Redis, which holds the sessions, is unreachable); keep polling.
+      const body = await res.json().catch(() => ({}));
+      throw new Error(body.message ?? `HTTP ${res.status}`);
+    }
     render(await res.json());
   } catch (err) {
     const problems = $('problems');

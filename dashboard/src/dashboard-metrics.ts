@@ -30,7 +30,17 @@ export class DashboardMetrics {
     registers: [this.registry],
   });
 
-  constructor(snapshot: () => Promise<OverviewSnapshot>, sessions: () => number) {
+  /**
+   * @param snapshot the shared overview snapshot
+   * @param sessions live sessions over all replicas (read from Redis; rejects while it is down)
+   * @param labels labels on every series, e.g. `{ service: 'dashboard' }` (the default)
+   */
+  constructor(
+    snapshot: () => Promise<OverviewSnapshot>,
+    sessions: () => Promise<number>,
+    labels: Record<string, string> = { service: 'dashboard' },
+  ) {
+    this.registry.setDefaultLabels(labels);
     const registers = [this.registry];
     new Gauge({
       name: 'switchboard_queue_jobs',
@@ -76,12 +86,14 @@ export class DashboardMetrics {
     });
     new Gauge({
       name: 'switchboard_dashboard_sessions',
-      help: 'Signed-in browser sessions.',
+      help: 'Signed-in browser sessions, over all dashboard replicas (NaN while Redis is unreachable).',
       registers,
-      collect() {
-        this.set(sessions());
+      async collect() {
+        this.set(await sessions().catch(() => Number.NaN));
       },
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_dashboard_' });
+    // Node's standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds...), which
+    // stock dashboards and alerts expect; the `service` label tells the processes apart.
+    collectDefaultMetrics({ register: this.registry });
   }
 }

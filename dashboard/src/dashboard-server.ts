@@ -11,6 +11,7 @@ import { type DashboardOptions, isLoopbackHost } from './dashboard-options.js';
 import { dashboardApp } from './http/dashboard-app.js';
 import type { Caller } from './http/dashboard-env.js';
 import { loadAssets } from './http/static-assets.js';
+import { TrustedProxies } from './http/trusted-proxies.js';
 import { jobBoard } from './job-board.js';
 import { OverviewCollector } from './overview/overview-collector.js';
 import { QueueRegistry } from './overview/queue-registry.js';
@@ -29,6 +30,20 @@ function waitForReady(redis: Redis, ms: number): Promise<void> {
     const timer = setTimeout(done, ms);
     redis.once('ready', done);
   });
+}
+
+/**
+ * Whether the session cookie gets `Secure`. `auto`: behind a proxy, as its public origins are
+ * (HTTPS or not); otherwise unless the dashboard listens on loopback.
+ */
+function secureCookie(
+  setting: 'auto' | 'true' | 'false',
+  loopback: boolean,
+  publicOrigins: readonly string[],
+): boolean {
+  if (setting !== 'auto') return setting === 'true';
+  if (publicOrigins.length > 0) return publicOrigins.every((origin) => origin.startsWith('https:'));
+  return !loopback;
 }
 
 /** Where a started dashboard listens. */
@@ -77,6 +92,8 @@ export class Dashboard {
           'DASHBOARD_ADMIN_PASSWORD / DASHBOARD_VIEWER_PASSWORD or DASHBOARD_TOKEN, or listen on 127.0.0.1 for development.',
       );
     }
+    const trustedProxies = new TrustedProxies(o.trustedProxies ?? []);
+    const publicOrigins = o.publicOrigins ?? [];
     const verifier = await CredentialVerifier.create(o.credentials);
     const assets = await loadAssets();
     const redis = new Redis(o.redisUrl, redisOptions('producer'));
@@ -89,10 +106,11 @@ export class Dashboard {
     const registry = new QueueRegistry(redis, o.prefix);
     this.registry = registry;
     const collector = new OverviewCollector(redis, o.redisUrl, registry, { sampleSize: o.latencySample });
-    const sessions = new SessionStore();
+    // Sessions and failed-login counts live in Redis, so any number of replicas share them.
+    const sessions = new SessionStore({ redis, prefix: o.prefix });
     const metrics = new DashboardMetrics(
       () => collector.snapshot(),
-      () => sessions.size,
+      () => sessions.count(),
     );
     const developer: Caller | undefined = devMode
       ? {
@@ -109,12 +127,14 @@ export class Dashboard {
       metrics,
       sessions,
       verifier,
-      throttle: new LoginThrottle(),
+      throttle: new LoginThrottle({ redis, prefix: o.prefix }),
       assets,
       adminBoard: jobBoard(registry, false),
       viewerBoard: jobBoard(registry, true),
-      secureCookie: o.secureCookie === 'auto' ? !loopback : o.secureCookie === 'true',
+      secureCookie: secureCookie(o.secureCookie, loopback, publicOrigins),
       tokenLogin: o.credentials.token !== undefined,
+      trustedProxies,
+      publicOrigins,
       ...(developer ? { developer } : {}),
       audit: (event) => this.log?.info(event, String(event.event)),
     });

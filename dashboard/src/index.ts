@@ -6,11 +6,13 @@
 export { type CredentialConfig, credentialsFromEnv, type Role } from './auth/user-config.js';
 export { type DashboardOptions, dashboardOptionsFromEnv, isLoopbackHost } from './dashboard-options.js';
 export { Dashboard, type DashboardAddress, type DashboardLog } from './dashboard-server.js';
+export { TrustedProxies } from './http/trusted-proxies.js';
 export {
   type BatchSizeHistogram,
   type BatchSizeReport,
   metricsUrl,
   scrapeBatchSizes,
+  unreachableReason,
 } from './overview/batch-size-scraper.js';
 export { type BullMetrics, failureRates, minuteSeries, minuteStarts } from './overview/minute-series.js';
 export type { OverviewSnapshot, QueueStatus, Throughput } from './overview/overview-collector.js';

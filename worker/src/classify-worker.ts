@@ -3,6 +3,7 @@ import { CLASSIFY_QUEUE, connectionFromUrl, DeliveryPublisher, redisOptions } fr
 import { MetricsTime, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { announcedMetricsHost } from './announce-address.js';
 import { type BatchingProfile, profileBatching, resolveAutoConcurrency } from './batching-profile.js';
 import { processClassifyJob } from './classify-processor.js';
 import { ConcurrencyGovernor } from './concurrency-governor.js';
@@ -106,6 +107,10 @@ export class ClassifyWorker {
     this.governConcurrency(this.worker);
     void this.worker.run().catch((err: Error) => this.log.error({ err: err.message }, 'worker stopped'));
     await this.worker.waitUntilReady();
+    const metricsHost = announcedMetricsHost({
+      announceHost: options.announceHost,
+      metricsHost: options.metricsHost,
+    });
     this.heartbeat = new WorkerHeartbeat(this.redis, options.prefix, {
       id,
       host: hostname(),
@@ -113,12 +118,14 @@ export class ClassifyWorker {
       models: this.loaded,
       startedAt: Date.now(),
       metricsPort: port,
+      metricsHost,
     });
     this.heartbeat.start();
     this.log.info(
       {
         models: this.loaded,
         metricsPort: port,
+        metricsHost,
         concurrency,
         batchWaitMs: options.maxWaitMs,
       },

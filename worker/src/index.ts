@@ -4,6 +4,12 @@
  * @packageDocumentation
  */
 export {
+  type AnnounceAddressInput,
+  announcedMetricsHost,
+  externalAddress,
+  type NetworkInfo,
+} from './announce-address.js';
+export {
   BATCHING_PAYS_AT,
   type BatchingProfile,
   PROFILE_BATCH,

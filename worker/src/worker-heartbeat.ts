@@ -9,6 +9,11 @@ export interface WorkerAnnouncement {
   readonly models: readonly string[];
   readonly startedAt: number;
   readonly metricsPort: number;
+  /**
+   * Where the metrics server can be reached from other machines (pod IP, host address, or the
+   * loopback address it is bound to); the dashboard's batch-size chart reads it there.
+   */
+  readonly metricsHost: string;
 }
 
 /** Seconds between heartbeats; an entry expires after three missed ones. */

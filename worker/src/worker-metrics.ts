@@ -52,8 +52,11 @@ export class WorkerMetrics {
     registers: [this.registry],
   });
 
+  /** @param labels labels on every series besides `service="worker"`, e.g. `{ worker: '0' }` */
   constructor(labels: Record<string, string> = {}) {
-    this.registry.setDefaultLabels(labels);
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_worker_' });
+    this.registry.setDefaultLabels({ service: 'worker', ...labels });
+    // Node's standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds...), which
+    // stock dashboards and alerts expect; the `service` label tells the processes apart.
+    collectDefaultMetrics({ register: this.registry });
   }
 }

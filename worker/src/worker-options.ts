@@ -59,8 +59,14 @@ export const WorkerOptionsSchema = z.object({
   intraOpThreads: int(0).default(1),
   /** `WORKER_METRICS_PORT`: process i listens on port + i; 0 picks free ports. */
   metricsPort: int(0).default(9464),
-  /** `WORKER_METRICS_HOST` */
+  /** `WORKER_METRICS_HOST`: where the metrics server listens (`0.0.0.0` in containers). */
   metricsHost: z.string().default('127.0.0.1'),
+  /**
+   * `WORKER_ANNOUNCE_HOST` (else `POD_IP`): the host the dashboard reads this worker's `/metrics`
+   * at. Unset: this machine's first non-loopback address when listening on `0.0.0.0`, else
+   * `WORKER_METRICS_HOST` (see announce-address.ts).
+   */
+  announceHost: z.string().min(1).optional(),
   /** `WORKER_LOCK_MS`: how long a job is locked; a dead worker's jobs return after this. */
   lockMs: int(1_000).default(30_000),
   /** `WORKER_STALLED_INTERVAL_MS`: how often stalled jobs are looked for. */
@@ -88,6 +94,7 @@ const ENV: Record<keyof WorkerOptions, string> = {
   intraOpThreads: 'ORT_INTRA_OP_THREADS',
   metricsPort: 'WORKER_METRICS_PORT',
   metricsHost: 'WORKER_METRICS_HOST',
+  announceHost: 'WORKER_ANNOUNCE_HOST',
   lockMs: 'WORKER_LOCK_MS',
   stalledIntervalMs: 'WORKER_STALLED_INTERVAL_MS',
   shutdownMs: 'WORKER_SHUTDOWN_MS',
@@ -96,7 +103,13 @@ const ENV: Record<keyof WorkerOptions, string> = {
 
 /** Reads worker options from the environment; a bad value names its variable. */
 export function workerOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): WorkerOptions {
-  return optionsFromEnv(WorkerOptionsSchema, ENV, env);
+  // Kubernetes hands the pod IP over as POD_IP (downward API); WORKER_ANNOUNCE_HOST wins over it.
+  const announce = env.WORKER_ANNOUNCE_HOST?.trim() || env.POD_IP?.trim();
+  return optionsFromEnv(
+    WorkerOptionsSchema,
+    ENV,
+    announce ? { ...env, WORKER_ANNOUNCE_HOST: announce } : env,
+  );
 }
 
 /** The environment variable of each option, for docs and for passing options to child processes. */

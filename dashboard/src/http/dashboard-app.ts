@@ -3,7 +3,7 @@ import { type Context, Hono } from 'hono';
 import type { Redis } from 'ioredis';
 import type { CredentialVerifier } from '../auth/credential-verifier.js';
 import type { LoginThrottle } from '../auth/login-throttle.js';
-import type { SessionStore } from '../auth/session-store.js';
+import { type SessionStore, SessionStoreUnavailableError } from '../auth/session-store.js';
 import type { DashboardMetrics } from '../dashboard-metrics.js';
 import { JOB_BOARD_PATH } from '../job-board.js';
 import type { OverviewCollector } from '../overview/overview-collector.js';
@@ -22,6 +22,7 @@ import { addLoginRoutes } from './login-routes.js';
 import { overviewPage } from './overview-page.js';
 import { csrfProtection, identify, requireAdmin, requireLogin } from './request-guards.js';
 import type { Asset } from './static-assets.js';
+import type { TrustedProxies } from './trusted-proxies.js';
 
 /** Everything the dashboard's HTTP app is made of. */
 export interface DashboardAppParts {
@@ -39,6 +40,10 @@ export interface DashboardAppParts {
   readonly viewerBoard: Hono;
   readonly secureCookie: boolean;
   readonly tokenLogin: boolean;
+  /** Proxies whose `X-Forwarded-For` is believed for the login throttle. */
+  readonly trustedProxies: TrustedProxies;
+  /** Origins the dashboard is reached at through a proxy (`DASHBOARD_PUBLIC_ORIGIN`); empty: the `Host`. */
+  readonly publicOrigins: readonly string[];
   /** Set in development mode: everyone is this caller. */
   readonly developer?: Caller;
   /** Told about logins and actions (who did what), never passwords. */
@@ -98,6 +103,8 @@ export function dashboardApp(p: DashboardAppParts): Hono<DashboardEnv> {
     metrics: p.metrics,
     secureCookie: p.secureCookie,
     tokenLogin: p.tokenLogin,
+    trustedProxies: p.trustedProxies,
+    publicOrigins: p.publicOrigins,
     devMode: p.developer !== undefined,
     onLogin: (e) => p.audit?.({ event: 'login', ...e }),
   });
@@ -129,7 +136,7 @@ export function dashboardApp(p: DashboardAppParts): Hono<DashboardEnv> {
   const act = (run: (queue: Queue, id?: string) => Promise<ActionOutcome>) =>
     [
       requireAdmin(),
-      csrfProtection(true),
+      csrfProtection(true, p.publicOrigins),
       async (c: Context<DashboardEnv>) => {
         const name = c.req.param('queue') ?? '';
         const queue = p.registry.get(name);
@@ -159,8 +166,8 @@ export function dashboardApp(p: DashboardAppParts): Hono<DashboardEnv> {
   app.post('/api/queues/:queue/jobs/:id/retry', ...act((q, id) => retryJob(q, id ?? '')));
 
   // bull-board: viewers get the read-only board and can send it nothing but reads.
-  app.use(JOB_BOARD_PATH, csrfProtection(false));
-  app.use(`${JOB_BOARD_PATH}/*`, csrfProtection(false));
+  app.use(JOB_BOARD_PATH, csrfProtection(false, p.publicOrigins));
+  app.use(`${JOB_BOARD_PATH}/*`, csrfProtection(false, p.publicOrigins));
   const board = async (c: Context<DashboardEnv>) => {
     // bull-board's entry route is the bare mount path; its pages link there.
     if (c.req.path === `${JOB_BOARD_PATH}/`) return c.redirect(JOB_BOARD_PATH, 302);
@@ -181,6 +188,12 @@ export function dashboardApp(p: DashboardAppParts): Hono<DashboardEnv> {
   app.all(`${JOB_BOARD_PATH}/*`, board);
 
   app.onError((err, c) => {
+    if (err instanceof SessionStoreUnavailableError) {
+      return c.json(
+        { error: 'redis_unavailable', message: `The dashboard cannot reach Redis: ${err.message}` },
+        503,
+      );
+    }
     p.audit?.({ event: 'error', path: c.req.path, message: err.message });
     return c.json({ error: 'internal', message: `The dashboard failed to answer: ${err.message}` }, 500);
   });

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import type { CredentialVerifier } from '../auth/credential-verifier.js';
 import { safeEqual } from '../auth/safe-equal.js';
-import type { SessionStore } from '../auth/session-store.js';
+import { type Session, type SessionStore, SessionStoreUnavailableError } from '../auth/session-store.js';
 import type { Caller, DashboardEnv } from './dashboard-env.js';
 
 /** Name of the session cookie. */
@@ -33,8 +33,23 @@ export function identify(options: IdentifyOptions): MiddlewareHandler<DashboardE
       const identity = options.verifier.verifyToken(auth.slice(7).trim());
       if (identity) caller = { ...identity, via: 'bearer' };
     }
-    if (!caller) {
-      const session = options.sessions.get(getCookie(c, SESSION_COOKIE));
+    const cookie = caller ? undefined : getCookie(c, SESSION_COOKIE);
+    if (cookie) {
+      let session: Session | undefined;
+      try {
+        session = await options.sessions.get(cookie);
+      } catch (err) {
+        if (!(err instanceof SessionStoreUnavailableError)) throw err;
+        // "Log in again" would be wrong and would not help: the session may be fine.
+        return c.json(
+          {
+            error: 'redis_unavailable',
+            message: 'The dashboard cannot reach Redis to check your session; try again shortly.',
+          },
+          503,
+          { 'Retry-After': '5' },
+        );
+      }
       if (session) {
         caller = {
           user: session.user,
@@ -87,30 +102,37 @@ export function requireAdmin(): MiddlewareHandler<DashboardEnv> {
 
 /**
  * True when the request came from a page of this dashboard: its `Origin` (or, when a browser sends
- * none, its `Referer`) names the host the request was sent to.
+ * none, its `Referer`) is one of `publicOrigins` (`DASHBOARD_PUBLIC_ORIGIN`, for a dashboard behind
+ * a proxy that changes `Host`), or, when none are configured, names the host the request was sent to.
  */
-export function isSameOrigin(c: Context): boolean {
-  const host = c.req.header('host');
+export function isSameOrigin(c: Context, publicOrigins: readonly string[] = []): boolean {
   const source = c.req.header('origin') ?? c.req.header('referer');
-  if (!host || !source || source === 'null') return false;
+  if (!source || source === 'null') return false;
+  let url: URL;
   try {
-    return new URL(source).host === host;
+    url = new URL(source);
   } catch {
     return false;
   }
+  if (publicOrigins.length > 0) return publicOrigins.includes(url.origin);
+  const host = c.req.header('host');
+  return host !== undefined && url.host === host;
 }
 
 /**
  * Cross-site request protection for every state-changing request made with the session cookie:
  * the session cookie is SameSite=Strict already, and on top of that the request must come from
- * this dashboard's own origin and (where `checkToken` is set) carry the session's CSRF token.
+ * this dashboard's own origin (see {@link isSameOrigin}) and (where `checkToken` is set) carry the session's CSRF token.
  * Bearer-token callers are exempt: a browser never attaches that header on its own.
  */
-export function csrfProtection(checkToken: boolean): MiddlewareHandler<DashboardEnv> {
+export function csrfProtection(
+  checkToken: boolean,
+  publicOrigins: readonly string[] = [],
+): MiddlewareHandler<DashboardEnv> {
   return async (c, next) => {
     const caller = c.get('caller');
     if (SAFE_METHODS.has(c.req.method) || !caller || caller.via === 'bearer') return next();
-    if (!isSameOrigin(c)) {
+    if (!isSameOrigin(c, publicOrigins)) {
       return c.json(
         { error: 'cross_site', message: 'This request did not come from a dashboard page; refused.' },
         403,

@@ -32,13 +32,35 @@ export interface BatchSizeReport {
   readonly scrapes: readonly ScrapeOutcome[];
 }
 
-/**
- * The URL of a worker's `/metrics`. Workers bind their metrics server to loopback by default, and
- * a worker on this machine announces this machine's host name, so those are read on 127.0.0.1.
- */
+function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
+}
+
+function hostOf(worker: WorkerEntry, localHost: string): string {
+  // Workers announce where their metrics server can be reached (pod IP, host address, or the
+  // loopback address it is bound to); older ones only their host name, read on 127.0.0.1 when it
+  // is this machine's.
+  if (worker.metricsHost) return worker.metricsHost;
+  return !worker.host || worker.host === localHost ? '127.0.0.1' : worker.host;
+}
+
+/** The URL of a worker's `/metrics`, at the address it announced. */
 export function metricsUrl(worker: WorkerEntry, localHost = hostname()): string {
-  const host = !worker.host || worker.host === localHost ? '127.0.0.1' : worker.host;
+  const host = hostOf(worker, localHost);
   return `http://${host.includes(':') ? `[${host}]` : host}:${worker.metricsPort}/metrics`;
+}
+
+/**
+ * Why a worker's `/metrics` cannot be read from here, or `undefined` when it can be tried: a
+ * worker on another machine whose metrics server listens on its own loopback is out of reach,
+ * and asking this machine's loopback instead could read some other process.
+ */
+export function unreachableReason(worker: WorkerEntry, localHost = hostname()): string | undefined {
+  if (!worker.metricsHost || !isLoopback(worker.metricsHost) || !worker.host || worker.host === localHost) {
+    return undefined;
+  }
+  return `its metrics listen on ${worker.metricsHost} of ${worker.host}; set WORKER_METRICS_HOST=0.0.0.0 there (and WORKER_ANNOUNCE_HOST or POD_IP if its own address is not the one to use)`;
 }
 
 /** Cumulative Prometheus buckets (`le` to count) summed per model into per-bucket run counts. */
@@ -63,13 +85,14 @@ export function batchHistograms(
 }
 
 /**
- * Reads the `switchboard_batch_size` histogram from every worker's `/metrics` (the worker keeps
- * batch sizes in its own memory, not in Redis). A worker that does not answer within the timeout
+ * Reads the `switchboard_batch_size` histogram from every worker's `/metrics` at the address the
+ * worker announced (the worker keeps batch sizes in its own memory, not in Redis). A worker that does not answer within the timeout
  * is reported, not fatal. Figures count since each worker process started.
  */
 export async function scrapeBatchSizes(
   workers: readonly WorkerEntry[],
   timeoutMs = 1_000,
+  localHost = hostname(),
 ): Promise<BatchSizeReport> {
   const cumulative = new Map<string, Map<number, number>>();
   const totals = new Map<string, { count: number; sum: number }>();
@@ -77,7 +100,9 @@ export async function scrapeBatchSizes(
     workers
       .filter((w) => w.metricsPort > 0)
       .map(async (worker): Promise<ScrapeOutcome> => {
-        const url = metricsUrl(worker);
+        const url = metricsUrl(worker, localHost);
+        const unreachable = unreachableReason(worker, localHost);
+        if (unreachable) return { worker: worker.id, url, ok: false, error: unreachable };
         try {
           const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
           if (!res.ok) return { worker: worker.id, url, ok: false, error: `HTTP ${res.status}` };

@@ -9,6 +9,8 @@ export interface WorkerEntry {
   readonly models: readonly string[];
   readonly startedAt: number;
   readonly metricsPort: number;
+  /** Where its `/metrics` can be reached ('' from workers older than this field: use `host`). */
+  readonly metricsHost: string;
   readonly lastHeartbeat: number;
 }
 
@@ -24,6 +26,7 @@ function parseEntry(text: string | null): WorkerEntry | undefined {
       models: Array.isArray(v.models) ? v.models.filter((m) => typeof m === 'string') : [],
       startedAt: Number(v.startedAt) || 0,
       metricsPort: Number(v.metricsPort) || 0,
+      metricsHost: typeof v.metricsHost === 'string' ? v.metricsHost : '',
       lastHeartbeat: Number(v.lastHeartbeat) || 0,
     };
   } catch {

@@ -24,8 +24,12 @@ export class HttpMetrics {
     registers: [this.registry],
   });
 
-  /** `depth` is asked at every scrape; it throws while Redis is down, and the gauge is then NaN. */
-  constructor(depth: () => Promise<number>) {
+  /**
+   * @param depth asked at every scrape; it throws while Redis is down, and the gauge is then NaN
+   * @param labels labels on every series, `{ service: 'http' }` by default
+   */
+  constructor(depth: () => Promise<number>, labels: Record<string, string> = { service: 'http' }) {
+    this.registry.setDefaultLabels(labels);
     new Gauge({
       name: 'switchboard_queue_depth',
       help: 'Classification jobs not finished yet (waiting, active, delayed), read at scrape time; NaN while Redis is unreachable.',
@@ -39,7 +43,9 @@ export class HttpMetrics {
         }
       },
     });
-    collectDefaultMetrics({ register: this.registry, prefix: 'switchboard_http_' });
+    // Node's standard names (process_cpu_seconds_total, nodejs_eventloop_lag_seconds...), which
+    // stock dashboards and alerts expect; the `service` label tells the processes apart.
+    collectDefaultMetrics({ register: this.registry });
   }
 
   /** Middleware that counts and times every request under its route pattern (never its raw path). */

@@ -81,7 +81,7 @@ describe('channel metrics on /metrics', () => {
     const url = `${discord.runtime.healthUrl}/metrics`;
     const page = await metricsShow(url, expectedFor('discord'));
     expect(sample(page, 'switchboard_channel_answer_seconds_sum{channel="discord"}')).toBeGreaterThan(0);
-    expect(page).toContain('switchboard_channel_process_cpu_seconds_total');
+    expect(page).toContain('process_cpu_seconds_total{service="discord"}');
     expect((await fetch(`${discord.runtime.healthUrl}/readyz`)).status).toBe(200);
   });
 

@@ -238,11 +238,17 @@ describe('dashboard in a real browser', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', redis: 'connected' });
     const metrics = await (await fetch(`${address.url}/metrics`)).text();
-    expect(metrics).toMatch(/switchboard_queue_jobs\{queue="classify",state="completed"\} 7/);
+    // Every series carries service="dashboard" (prom-client puts default labels last).
     expect(metrics).toMatch(
-      /switchboard_dashboard_http_requests_total\{method="GET",route="\/api\/overview",status="200"\} \d+/,
+      /switchboard_queue_jobs\{queue="classify",state="completed",service="dashboard"\} 7/,
     );
-    expect(metrics).toMatch(/switchboard_workers_online 1/);
+    expect(metrics).toMatch(
+      /switchboard_dashboard_http_requests_total\{method="GET",route="\/api\/overview",status="200",service="dashboard"\} \d+/,
+    );
+    expect(metrics).toMatch(/switchboard_workers_online\{service="dashboard"\} 1/);
+    // Node's default metrics keep their standard names.
+    expect(metrics).toMatch(/^process_cpu_seconds_total\{service="dashboard"\} [\d.e+-]+$/m);
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_seconds\{service="dashboard"\} [\d.e+-]+$/m);
   });
 
   it('logs out: the session ends and the API answers 401 again', async () => {

@@ -8,6 +8,7 @@ import {
   parsePromText,
   percentiles,
   scrapeBatchSizes,
+  unreachableReason,
   type WorkerEntry,
 } from '@switchboard/dashboard';
 import { HealthServer, WorkerMetrics } from '@switchboard/worker';
@@ -146,19 +147,38 @@ describe('parsePromText', () => {
 });
 
 describe('scrapeBatchSizes (the workers keep batch sizes in their own /metrics)', () => {
-  const entry = (id: string, port: number, host = hostname()): WorkerEntry => ({
+  const entry = (id: string, port: number, host = hostname(), metricsHost = ''): WorkerEntry => ({
     id,
     host,
     pid: 1,
     models: [],
     startedAt: 0,
     metricsPort: port,
+    metricsHost,
     lastHeartbeat: 0,
   });
 
-  it('reads loopback for a worker on this machine and the announced host for others', () => {
+  it('reads the address a worker announced, and loopback or the host name for older workers', () => {
+    expect(metricsUrl(entry('a', 9464, 'worker-7d9f-x2', '10.42.0.17'), 'dashboard-5c4-q1')).toBe(
+      'http://10.42.0.17:9464/metrics',
+    );
+    expect(metricsUrl(entry('v6', 9464, 'box', 'fd00::17'), 'other')).toBe('http://[fd00::17]:9464/metrics');
     expect(metricsUrl(entry('a', 9464))).toBe('http://127.0.0.1:9464/metrics');
     expect(metricsUrl(entry('b', 9465, 'gpu-box-2'), 'this-box')).toBe('http://gpu-box-2:9465/metrics');
+  });
+
+  it('does not read a loopback-bound worker of another machine on its own loopback', async () => {
+    const remote = entry('r', 9464, 'worker-7d9f-x2', '127.0.0.1');
+    expect(unreachableReason(remote, 'dashboard-5c4-q1')).toMatch(/set WORKER_METRICS_HOST=0\.0\.0\.0/);
+    expect(unreachableReason(entry('l', 9464, 'box', '127.0.0.1'), 'box')).toBeUndefined();
+    const report = await scrapeBatchSizes([remote], 1_000, 'dashboard-5c4-q1');
+    expect(report.scrapes).toEqual([
+      expect.objectContaining({
+        worker: 'r',
+        ok: false,
+        error: expect.stringContaining('127.0.0.1 of worker-7d9f-x2'),
+      }),
+    ]);
   });
 
   it('sums the histograms of several workers per model and reports the worker that does not answer', async () => {

@@ -6,6 +6,16 @@ import { testRequest } from '../helpers/requests.js';
 import { waitFor } from '../helpers/wait-for.js';
 
 const TOKEN = 'outage-test-token';
+const USER = { name: 'ops', password: 'ops-password-1', role: 'viewer' } as const;
+
+function login(): Promise<Response> {
+  return fetch(`${url}/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', origin: url },
+    body: new URLSearchParams({ user: USER.name, password: USER.password }),
+    redirect: 'manual',
+  });
+}
 let redis: RedisServer;
 let dashboard: Dashboard;
 let url: string;
@@ -21,7 +31,7 @@ beforeAll(async () => {
     latencySample: 100,
     secureCookie: 'auto',
     logLevel: 'silent',
-    credentials: { users: [], token: TOKEN },
+    credentials: { users: [USER], token: TOKEN },
   });
   url = (await dashboard.start()).url;
 });
@@ -46,6 +56,10 @@ describe('dashboard while Redis is down', () => {
       what: 'one waiting job',
     });
 
+    const signedIn = await login();
+    expect(signedIn.status).toBe(303);
+    const cookie = (signedIn.headers.get('set-cookie') ?? '').split(';')[0]!;
+
     await redis.stop();
     const down = await waitFor(
       async () => {
@@ -56,11 +70,20 @@ describe('dashboard while Redis is down', () => {
     );
     expect(down.problems.join(' ')).toMatch(/Redis at redis:\/\/127\.0\.0\.1:\d+\/? is not connected/);
     expect(down.queues).toEqual([]);
+    // Sessions and failed-login counts are in Redis: say it is unreachable, never "log in again".
+    const session = await fetch(`${url}/api/session`, { headers: { cookie } });
+    expect(session.status).toBe(503);
+    expect(await session.json()).toMatchObject({ error: 'redis_unavailable' });
+    const refused = await login();
+    expect(refused.status).toBe(503);
+    expect(await refused.text()).toContain('cannot reach Redis');
     const health = (await (await fetch(`${url}/healthz`)).json()) as { status: string; redis: string };
     expect(health.status).toBe('ok');
     expect(health.redis).not.toBe('connected');
     const metrics = await (await fetch(`${url}/metrics`)).text();
-    expect(metrics).toMatch(/switchboard_dashboard_redis_connected 0/);
+    expect(metrics).toMatch(/switchboard_dashboard_redis_connected\{service="dashboard"\} 0/);
+    // Sessions live in Redis: their count is unknown, not 0 (prom-client writes NaN as "Nan").
+    expect(metrics).toMatch(/switchboard_dashboard_sessions\{service="dashboard"\} NaN$/im);
 
     await redis.resume();
     const back = await waitFor(

@@ -12,6 +12,8 @@ export interface RedisServerOptions {
   appendFsync?: 'always' | 'everysec' | 'no';
   /** `requirepass`: clients must authenticate (the URL then carries the password). */
   password?: string;
+  /** Addresses to listen on besides 127.0.0.1 (e.g. a test network namespace's host side). */
+  alsoBind?: readonly string[];
 }
 
 const READY = /Ready to accept connections/;
@@ -59,7 +61,7 @@ export class RedisServer {
       '--port',
       String(this.port),
       '--bind',
-      '127.0.0.1',
+      ['127.0.0.1', ...(this.options.alsoBind ?? [])].join(' '),
       '--dir',
       this.dataDir,
       '--save',

@@ -1,4 +1,4 @@
-import { type ChildProcess, fork } from 'node:child_process';
+import { type ChildProcess, fork, type StdioOptions, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { entryExecArgv, findServices } from '@switchboard/core';
 import type { ReadyMessage } from '@switchboard/worker';
@@ -22,6 +22,11 @@ export interface WorkerProcessOptions {
   env?: Record<string, string>;
   /** How long start-up may take. Default 30 s. */
   readyTimeoutMs?: number;
+  /**
+   * A command that runs node for it, e.g. `['ip', 'netns', 'exec', 'ns1']` to start the worker in
+   * another network namespace. It must exec (not fork) node, so the IPC channel and signals reach it.
+   */
+  launcher?: readonly string[];
 }
 
 /** How a worker process ended. */
@@ -52,21 +57,25 @@ export class WorkerProcess {
 
   /** Forks the worker and resolves once it sends its IPC `ready` message. */
   static start(options: WorkerProcessOptions): Promise<WorkerProcess> {
-    const child = fork(WORKER_ENTRY, [], {
-      cwd: REPO_ROOT,
-      execArgv: entryExecArgv(WORKER_ENTRY),
-      env: {
-        ...process.env,
-        REDIS_URL: options.redisUrl,
-        SWITCHBOARD_QUEUE_PREFIX: options.prefix,
-        SWITCHBOARD_MODELS: options.modelsDir,
-        WORKER_PROCESSES: '1',
-        WORKER_METRICS_PORT: '0',
-        LOG_LEVEL: 'warn',
-        ...options.env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    });
+    const env = {
+      ...process.env,
+      REDIS_URL: options.redisUrl,
+      SWITCHBOARD_QUEUE_PREFIX: options.prefix,
+      SWITCHBOARD_MODELS: options.modelsDir,
+      WORKER_PROCESSES: '1',
+      WORKER_METRICS_PORT: '0',
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    };
+    const stdio: StdioOptions = ['ignore', 'pipe', 'pipe', 'ipc'];
+    const [command, ...prefix] = options.launcher ?? [];
+    const child = command
+      ? spawn(command, [...prefix, process.execPath, ...entryExecArgv(WORKER_ENTRY), WORKER_ENTRY], {
+          cwd: REPO_ROOT,
+          env,
+          stdio,
+        })
+      : fork(WORKER_ENTRY, [], { cwd: REPO_ROOT, execArgv: entryExecArgv(WORKER_ENTRY), env, stdio });
     let log = '';
     const keep = (chunk: Buffer) => {
       log = (log + chunk.toString()).slice(-8_000);

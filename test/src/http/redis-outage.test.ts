@@ -41,7 +41,7 @@ describe('Redis unreachable', () => {
       expect((await call(api.url, 'GET', '/healthz')).status).toBe(200);
       const metrics = await call(api.url, 'GET', '/metrics');
       expect(metrics.status).toBe(200);
-      expect(metrics.body).toMatch(/^switchboard_queue_depth nan$/im);
+      expect(metrics.body).toMatch(/^switchboard_queue_depth\{service="http"\} nan$/im);
     } finally {
       await api.close();
     }
