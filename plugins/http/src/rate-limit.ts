@@ -1,7 +1,7 @@
 import { unavailable } from '@switchboard/core';
 import type { MiddlewareHandler } from 'hono';
 import type { Redis } from 'ioredis';
-import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppEnv } from './app-env.js';
 import { HttpError } from './http-error.js';
 
@@ -28,6 +28,12 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
     points: options.perMinute,
     duration: 60,
     rejectIfRedisNotReady: true,
+    // A caller over budget is refused from memory until its window ends: a client hammering the API
+    // after its 429 costs no Redis round trip.
+    inMemoryBlockOnConsumed: options.perMinute + 1,
+    // While Redis does not answer, this process keeps the budget alone, so the limit still holds
+    // (per copy of the API) and the answer comes from what cannot work without Redis: the queue.
+    insuranceLimiter: new RateLimiterMemory({ points: options.perMinute, duration: 60 }),
   });
   return async (c, next) => {
     const caller = c.get('caller');
@@ -36,7 +42,7 @@ export function rateLimit(options: RateLimitOptions): MiddlewareHandler<AppEnv> 
       c.header('RateLimit-Limit', String(options.perMinute));
       c.header('RateLimit-Remaining', String(res.remainingPoints));
     } catch (err) {
-      // Anything but a verdict means Redis did not answer: 503, not an unexplained 500.
+      // Anything but a verdict means neither limiter answered: 503, not an unexplained 500.
       if (!(err instanceof RateLimiterRes)) throw unavailable(options.redisUrl, err);
       const seconds = Math.max(1, Math.ceil(err.msBeforeNext / 1_000));
       throw new HttpError(
