@@ -23,7 +23,6 @@ export type { HfConfig, SwitchboardSpec } from './model/model-spec.js';
 export {
   ClassifyQueue,
   type ClassifyQueueOptions,
-  connectionFromUrl,
   type JobState,
   type JobView,
   type QueueCounts,
@@ -43,9 +42,15 @@ export { decodeFailure, encodeFailure, failureError } from './queue/failure-reas
 export { type JobRetentionOptions, jobOptions } from './queue/job-options.js';
 export { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue/queue-names.js';
 export {
+  bullConnection,
+  clusterNodes,
+  connectionFromUrl,
   connectRedis,
+  createRedis,
   DEFAULT_REDIS_URL,
   isConnectionError,
+  queuePrefix,
+  type RedisClient,
   type RedisRole,
   redactRedisUrl,
   redisOptions,

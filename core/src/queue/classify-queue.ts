@@ -1,5 +1,4 @@
 import { type Job, Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ClassifyRequest } from '../contracts/classify-request.js';
 import { type ClassifyResult, ClassifyResultSchema } from '../contracts/classify-result.js';
 import { parseClassifyRequest } from '../contracts/validate.js';
@@ -8,7 +7,14 @@ import { AddPipeline } from './add-pipeline.js';
 import { decodeFailure, failureError } from './failure-reason.js';
 import { type JobRetentionOptions, jobOptions } from './job-options.js';
 import { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX } from './queue-names.js';
-import { connectRedis, isConnectionError, redisOptions, unavailable } from './redis-connection.js';
+import {
+  bullConnection,
+  connectRedis,
+  isConnectionError,
+  queuePrefix,
+  type RedisClient,
+  unavailable,
+} from './redis-connection.js';
 import { type JobOutcome, ResultWaiters } from './result-waiters.js';
 
 /** Options of {@link ClassifyQueue}. */
@@ -53,17 +59,17 @@ export interface QueueCounts {
  */
 export class ClassifyQueue {
   private readonly queue: Queue;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly url: string;
   private readonly prefix: string;
   private readonly adds: AddPipeline;
   private events: Promise<{ events: QueueEvents; waiters: ResultWaiters }> | undefined;
   private closing: Promise<void> | undefined;
 
-  private constructor(redis: Redis, options: ClassifyQueueOptions) {
+  private constructor(redis: RedisClient, options: ClassifyQueueOptions) {
     this.redis = redis;
     this.url = options.redisUrl;
-    this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    this.prefix = queuePrefix(options.prefix ?? DEFAULT_QUEUE_PREFIX, options.redisUrl);
     this.queue = new Queue(CLASSIFY_QUEUE, {
       connection: redis,
       prefix: this.prefix,
@@ -304,12 +310,12 @@ export class ClassifyQueue {
       throw this.mapError(err);
     }
     // QueueEvents blocks on XREAD, so it gets its own connection that waits through outages.
-    const events = new QueueEvents(CLASSIFY_QUEUE, {
-      connection: { ...redisOptions('consumer'), ...connectionFromUrl(this.url) },
-      prefix: this.prefix,
-      lastEventId,
-    });
+    const { connection, release } = bullConnection(this.url, 'consumer');
+    const events = new QueueEvents(CLASSIFY_QUEUE, { connection, prefix: this.prefix, lastEventId });
     events.on('error', () => {});
+    // A cluster client is ours to close, after the QueueEvents that uses it.
+    const close = events.close.bind(events);
+    events.close = () => close().finally(release);
     events.setMaxListeners(0);
     try {
       await events.waitUntilReady();
@@ -331,24 +337,4 @@ export class ClassifyQueue {
 function settled(outcome: JobOutcome): ClassifyResult {
   if (!outcome.ok) throw failureError(outcome.failedReason);
   return ClassifyResultSchema.parse(outcome.value);
-}
-
-/** ioredis connection fields from a redis:// URL (BullMQ takes options, not URLs, for duplicates). */
-export function connectionFromUrl(url: string): {
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-  db?: number;
-  tls?: object;
-} {
-  const u = new URL(url);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port ? Number(u.port) : 6379,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
 }

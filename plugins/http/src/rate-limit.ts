@@ -1,6 +1,5 @@
-import { unavailable } from '@switchboard/core';
+import { type RedisClient, unavailable } from '@switchboard/core';
 import type { MiddlewareHandler } from 'hono';
-import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppEnv } from './app-env.js';
 import { HttpError } from './http-error.js';
@@ -8,7 +7,7 @@ import { HttpError } from './http-error.js';
 /** Options of {@link rateLimit}. */
 export interface RateLimitOptions {
   /** Shared Redis connection (a producer: it fails fast while Redis is down). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** Its URL, for the message when Redis is down. */
   readonly redisUrl: string;
   /** Key prefix of the queues; the limiter's keys go under it. */
