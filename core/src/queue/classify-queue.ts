@@ -97,11 +97,7 @@ export class ClassifyQueue {
    */
   async enqueue(request: ClassifyRequest): Promise<string> {
     const valid = parseClassifyRequest(request);
-    try {
-      await this.adds.add(valid.model, valid, { jobId: valid.id });
-    } catch (err) {
-      throw this.mapError(err);
-    }
+    await this.add(valid);
     return valid.id;
   }
 
@@ -137,7 +133,7 @@ export class ClassifyQueue {
       this.settleIfFinished(valid.id, settle).catch(() => {});
     });
     try {
-      await this.enqueue(valid);
+      await this.add(valid);
     } catch (err) {
       waiting.cancel();
       throw err;
@@ -221,6 +217,15 @@ export class ClassifyQueue {
       this.redis.disconnect();
     })();
     return this.closing;
+  }
+
+  /** Adds a validated request with the next pipeline, its id as job id. */
+  private async add(valid: ClassifyRequest): Promise<void> {
+    try {
+      await this.adds.add(valid.model, valid, { jobId: valid.id });
+    } catch (err) {
+      throw this.mapError(err);
+    }
   }
 
   private async fetch(id: string): Promise<Job | undefined> {
