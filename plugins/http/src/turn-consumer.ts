@@ -62,13 +62,13 @@ export class TurnConsumer {
         return;
       }
       const allowed = Math.max(0, n - Math.max(0, err.consumedPoints - this.points));
-      list.forEach((p, i) =>
+      for (const [i, p] of list.entries()) {
         p.resolve(
           i < allowed
             ? { allowed: true, remainingPoints: 0 }
             : { allowed: false, msBeforeNext: err.msBeforeNext },
-        ),
-      );
+        );
+      }
     }
   }
 }
