@@ -53,9 +53,9 @@ export class TurnConsumer {
     const n = list.length;
     try {
       const res = await this.limiter.consume(key, n);
-      list.forEach((p, i) =>
-        p.resolve({ allowed: true, remainingPoints: res.remainingPoints + (n - 1 - i) }),
-      );
+      for (const [i, p] of list.entries()) {
+        p.resolve({ allowed: true, remainingPoints: res.remainingPoints + (n - 1 - i) });
+      }
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) {
         for (const p of list) p.reject(err);
