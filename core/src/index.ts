@@ -41,15 +41,14 @@ export {
 export { decodeFailure, encodeFailure, failureError } from './queue/failure-reason.js';
 export { type JobRetentionOptions, jobOptions } from './queue/job-options.js';
 export { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue/queue-names.js';
+export { clusterNodes, queuePrefix } from './queue/redis-cluster.js';
 export {
   bullConnection,
-  clusterNodes,
   connectionFromUrl,
   connectRedis,
   createRedis,
   DEFAULT_REDIS_URL,
   isConnectionError,
-  queuePrefix,
   type RedisClient,
   type RedisRole,
   redactRedisUrl,

@@ -7,11 +7,11 @@ import { AddPipeline } from './add-pipeline.js';
 import { decodeFailure, failureError } from './failure-reason.js';
 import { type JobRetentionOptions, jobOptions } from './job-options.js';
 import { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX } from './queue-names.js';
+import { queuePrefix } from './redis-cluster.js';
 import {
   bullConnection,
   connectRedis,
   isConnectionError,
-  queuePrefix,
   type RedisClient,
   unavailable,
 } from './redis-connection.js';

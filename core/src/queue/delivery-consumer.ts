@@ -1,7 +1,8 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { type Delivery, DeliverySchema } from '../contracts/delivery.js';
 import { DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue-names.js';
-import { bullConnection, queuePrefix } from './redis-connection.js';
+import { queuePrefix } from './redis-cluster.js';
+import { bullConnection } from './redis-connection.js';
 
 /**
  * Thrown by a delivery handler when the platform said "slow down" (HTTP 429 with Retry-After):

@@ -1,6 +1,7 @@
 import type { ConnectionOptions } from 'bullmq';
-import { Cluster, type ClusterNode, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type RedisOptions } from 'ioredis';
 import { SwitchboardError } from '../errors.js';
+import { clusterAuth, clusterNodes } from './redis-cluster.js';
 
 /** A connection to one Redis server or to a Redis Cluster; both speak the same commands. */
 export type RedisClient = Redis | Cluster;
@@ -25,41 +26,6 @@ export function redisOptions(role: RedisRole): RedisOptions {
   return role === 'producer'
     ? { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2_000, retryStrategy }
     : { maxRetriesPerRequest: null, enableReadyCheck: true, retryStrategy };
-}
-
-/**
- * The seed nodes of a Redis Cluster when the configuration names one, else `undefined` (one
- * server). A cluster is named by `REDIS_CLUSTER_NODES` (`host:port,host:port,...`; credentials and
- * TLS still come from the URL) or by a URL of the form `redis-cluster://[user:pass@]host:port,host:port`
- * (`rediss-cluster://` for TLS).
- */
-export function clusterNodes(url: string, env: NodeJS.ProcessEnv = process.env): ClusterNode[] | undefined {
-  const listed = env.REDIS_CLUSTER_NODES?.trim();
-  const match = /^rediss?-cluster:\/\/(?:[^@/]*@)?([^/?#]+)/.exec(url);
-  const list = listed || match?.[1];
-  if (!list) return undefined;
-  return list.split(',').map((entry) => {
-    const part = entry.trim();
-    const colon = part.lastIndexOf(':');
-    const host = colon > 0 ? part.slice(0, colon).replace(/^\[|\]$/g, '') : part;
-    const port = colon > 0 ? Number(part.slice(colon + 1)) : 6379;
-    if (!host || !Number.isInteger(port) || port < 1 || port > 65_535) {
-      throw new Error(
-        `Redis Cluster node "${part}" is not host:port (REDIS_CLUSTER_NODES or a redis-cluster:// URL).`,
-      );
-    }
-    return { host, port };
-  });
-}
-
-/**
- * The queue key prefix as BullMQ needs it. On a Redis Cluster every key of a queue must hash to one
- * slot, so a prefix without a `{hash tag}` is wrapped in one (`switchboard` becomes `{switchboard}`);
- * on one server the prefix is used as it is. Idempotent.
- */
-export function queuePrefix(prefix: string, url: string, env: NodeJS.ProcessEnv = process.env): string {
-  if (!clusterNodes(url, env) || /\{[^}]+\}/.test(prefix)) return prefix;
-  return `{${prefix}}`;
 }
 
 /**
@@ -130,18 +96,6 @@ function authOf(url: string): { username?: string; password?: string; tls?: obje
     ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
     ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
     ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
-}
-
-/** Credentials and TLS of a redis-cluster:// URL (its host list is not a URL host). */
-function clusterAuth(url: string): { username?: string; password?: string; tls?: object } {
-  const tls = url.startsWith('rediss-cluster://');
-  const userinfo = /^rediss?-cluster:\/\/([^@/]*)@/.exec(url)?.[1];
-  const [user, pass] = userinfo ? [userinfo.split(':')[0]!, userinfo.split(':').slice(1).join(':')] : [];
-  return {
-    ...(user ? { username: decodeURIComponent(user) } : {}),
-    ...(pass ? { password: decodeURIComponent(pass) } : {}),
-    ...(tls ? { tls: {} } : {}),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { clusterNodes, queuePrefix, redactRedisUrl } from './redis-connection.js';
+import { clusterNodes, queuePrefix } from './redis-cluster.js';
+import { redactRedisUrl } from './redis-connection.js';
 
 describe('Redis Cluster configuration', () => {
   it('reads the seed nodes from REDIS_CLUSTER_NODES or a redis-cluster:// URL, and none otherwise', () => {
