@@ -111,6 +111,8 @@ function ratiosTable(models: readonly ModelFigures[]): string {
     ['p99 at 50% load ÷ idle p50 (queue)', (r) => r.p99At50OverIdleP50],
     ['p99 at 50% load ÷ idle p50 (HTTP)', (r) => r.httpP99At50OverIdleP50],
     ['queue e2e ÷ BullMQ no-op', (r) => r.queueOverNoop],
+    ['HTTP API e2e ÷ BullMQ no-op', (r) => r.httpOverNoop],
+    ['HTTP API process CPU ms a request', (r) => r.httpApiCpuMs],
   ];
   return markdownTable(
     ['ratio', ...models.map((m) => m.name)],

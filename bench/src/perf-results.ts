@@ -88,6 +88,10 @@ export interface Ratios {
   readonly httpP99At50OverIdleP50: number | null;
   /** Queue e2e with batching ÷ BullMQ no-op worker (first model only). */
   readonly queueOverNoop: number | null;
+  /** HTTP API e2e ÷ BullMQ no-op worker (first model only). */
+  readonly httpOverNoop: number | null;
+  /** CPU ms of the HTTP API process alone per one-text request at saturation. */
+  readonly httpApiCpuMs: number | null;
 }
 
 /** One target of the issue and whether this run met it. */
@@ -162,6 +166,8 @@ export function ratiosOf(
     p99At50OverIdleP50: p99Ratio(queue),
     httpP99At50OverIdleP50: p99Ratio(http),
     queueOverNoop: noop ? medianRatio(queue.saturation.rounds, noop.saturation.rounds) : null,
+    httpOverNoop: noop && http ? medianRatio(http.saturation.rounds, noop.saturation.rounds) : null,
+    httpApiCpuMs: http?.cpuMsPerText.http ?? null,
   };
 }
 
@@ -205,15 +211,24 @@ export function targetsOf(models: readonly ModelFigures[]): Target[] {
         });
       }
     }
-    if (r.queueOverNoop !== null) {
-      targets.push({
-        model: m.name,
-        what: 'queue e2e ÷ BullMQ no-op (saturation)',
-        goal: '≥ 0.70',
-        value: r.queueOverNoop,
-        met: r.queueOverNoop >= 0.7,
-      });
-    }
+    if (r.queueOverNoop !== null) targets.push(...overheadTargets(m.name, r));
   }
+  return targets;
+}
+
+/** Issue 18: what the queue and the HTTP API add to BullMQ's own cost, for a cheap model. */
+function overheadTargets(model: string, r: Ratios): Target[] {
+  const targets: Target[] = [];
+  const atLeast = (what: string, value: number | null, goal: number) => {
+    if (value !== null) targets.push({ model, what, goal: `≥ ${goal}`, value, met: value >= goal });
+  };
+  const atMost = (what: string, value: number | null, goal: number) => {
+    if (value !== null) targets.push({ model, what, goal: `≤ ${goal}`, value, met: value <= goal });
+  };
+  atLeast('queue e2e ÷ BullMQ no-op (saturation)', r.queueOverNoop, 0.85);
+  atLeast('HTTP API e2e ÷ BullMQ no-op (saturation)', r.httpOverNoop, 0.6);
+  atMost('HTTP API process CPU ms per one-text request', r.httpApiCpuMs, 0.35);
+  atMost('p99 at 50% load ÷ idle p50 (queue)', r.p99At50OverIdleP50, 4);
+  atMost('p99 at 50% load ÷ idle p50 (HTTP)', r.httpP99At50OverIdleP50, 4);
   return targets;
 }

@@ -3,9 +3,10 @@ import type { Bench, BenchArgs } from './bench.js';
 import { inferenceBench } from './inference-bench.js';
 import { perfBench } from './perf-bench.js';
 import { queueBench } from './queue-bench.js';
+import { requestCostBench } from './request-cost-bench.js';
 
 /** Every bench, in the order `pnpm bench` runs them. Add new benches here. */
-const BENCHES: readonly Bench[] = [inferenceBench, queueBench, perfBench];
+const BENCHES: readonly Bench[] = [inferenceBench, queueBench, perfBench, requestCostBench];
 
 const USAGE = `Usage: pnpm bench [name...] [--flags]
 

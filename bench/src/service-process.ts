@@ -8,6 +8,15 @@ export interface ServiceReady {
   readonly [key: string]: unknown;
 }
 
+/**
+ * `BENCH_CPU_PROF_DIR=dir` profiles every service the bench starts (Node refuses `--cpu-prof` in
+ * NODE_OPTIONS): each writes a `.cpuprofile` into `dir` when it exits after SIGTERM.
+ */
+function cpuProfileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 /** The last few kB a process wrote, for error messages. */
 class OutputTail {
   text = '';
@@ -32,7 +41,7 @@ export class ServiceProcess {
   static start(entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<ServiceProcess> {
     const child = fork(entry, [], {
       cwd: REPO_ROOT,
-      execArgv: [],
+      execArgv: [...cpuProfileArgs()],
       env: { ...process.env, ...env },
       // Its log would mix with the figures on stdout: keep the tail for error messages instead.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

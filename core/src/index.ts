@@ -24,7 +24,6 @@ export type { HfConfig, SwitchboardSpec } from './model/model-spec.js';
 export {
   ClassifyQueue,
   type ClassifyQueueOptions,
-  connectionFromUrl,
   type JobState,
   type JobView,
   type QueueCounts,
@@ -43,10 +42,15 @@ export {
 export { decodeFailure, encodeFailure, failureError } from './queue/failure-reason.js';
 export { type JobRetentionOptions, jobOptions } from './queue/job-options.js';
 export { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue/queue-names.js';
+export { clusterNodes, queuePrefix } from './queue/redis-cluster.js';
 export {
+  bullConnection,
+  connectionFromUrl,
   connectRedis,
+  createRedis,
   DEFAULT_REDIS_URL,
   isConnectionError,
+  type RedisClient,
   type RedisRole,
   redactRedisUrl,
   redisOptions,

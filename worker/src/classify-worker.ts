@@ -1,7 +1,13 @@
 import { hostname } from 'node:os';
-import { CLASSIFY_QUEUE, connectionFromUrl, DeliveryPublisher, redisOptions } from '@switchboard/core';
+import {
+  bullConnection,
+  CLASSIFY_QUEUE,
+  createRedis,
+  DeliveryPublisher,
+  queuePrefix,
+  type RedisClient,
+} from '@switchboard/core';
 import { MetricsTime, Worker } from 'bullmq';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { announcedMetricsHost } from './announce-address.js';
 import { type BatchingProfile, profileBatching, resolveAutoConcurrency } from './batching-profile.js';
@@ -26,7 +32,9 @@ export class ClassifyWorker {
   private readonly metrics: WorkerMetrics;
   private readonly batchers = new Map<string, MicroBatcher>();
   private readonly health: HealthServer;
-  private redis: Redis | undefined;
+  private readonly prefix: string;
+  private redis: RedisClient | undefined;
+  private releaseConnection: () => void = () => {};
   private deliveries: DeliveryPublisher | undefined;
   private worker: Worker | undefined;
   private heartbeat: WorkerHeartbeat | undefined;
@@ -39,6 +47,8 @@ export class ClassifyWorker {
     this.options = options;
     this.index = index;
     this.log = log;
+    // Hash-tagged on a Redis Cluster, so that every key of the queue lands in one slot.
+    this.prefix = queuePrefix(options.prefix, options.redisUrl);
     this.repository = new WorkerModels(options.modelsDir, {
       classifier: { intraOpThreads: options.intraOpThreads },
       inferenceThread: options.inferenceThread,
@@ -70,9 +80,11 @@ export class ClassifyWorker {
     );
     await this.loadModels();
     const { concurrency } = this;
-    this.redis = new Redis(options.redisUrl, redisOptions('consumer'));
+    this.redis = createRedis(options.redisUrl, 'consumer');
     this.redis.on('error', () => {});
-    this.deliveries = new DeliveryPublisher({ connection: this.redis, prefix: options.prefix });
+    this.deliveries = new DeliveryPublisher({ connection: this.redis, prefix: this.prefix });
+    const { connection, release } = bullConnection(options.redisUrl, 'consumer');
+    this.releaseConnection = release;
     const deliveries = this.deliveries;
     const id = WorkerHeartbeat.newId(this.index);
     this.worker = new Worker(
@@ -85,8 +97,8 @@ export class ClassifyWorker {
           metrics: this.metrics,
         }),
       {
-        connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
-        prefix: options.prefix,
+        connection,
+        prefix: this.prefix,
         name: id,
         concurrency,
         lockDuration: options.lockMs,
@@ -111,7 +123,7 @@ export class ClassifyWorker {
       announceHost: options.announceHost,
       metricsHost: options.metricsHost,
     });
-    this.heartbeat = new WorkerHeartbeat(this.redis, options.prefix, {
+    this.heartbeat = new WorkerHeartbeat(this.redis, this.prefix, {
       id,
       host: hostname(),
       pid: process.pid,
@@ -161,6 +173,7 @@ export class ClassifyWorker {
       clearInterval(this.governorTimer);
       await this.heartbeat?.stop();
       await this.deliveries?.close();
+      this.releaseConnection();
       this.redis?.disconnect();
       await this.health.close();
       await this.repository.close();

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@switchboard/core';
 
 /** What a worker announces about itself every few seconds. */
 export interface WorkerAnnouncement {
@@ -32,7 +32,7 @@ export class WorkerHeartbeat {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly prefix: string,
     private readonly announcement: WorkerAnnouncement,
   ) {}

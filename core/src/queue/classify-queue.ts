@@ -1,14 +1,21 @@
 import { type Job, Queue, QueueEvents } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ClassifyRequest } from '../contracts/classify-request.js';
 import { type ClassifyResult, ClassifyResultSchema } from '../contracts/classify-result.js';
 import { parseClassifyRequest } from '../contracts/validate.js';
 import { SwitchboardError } from '../errors.js';
+import { AddPipeline } from './add-pipeline.js';
 import { decodeFailure, failureError } from './failure-reason.js';
 import { type JobRetentionOptions, jobOptions } from './job-options.js';
 import { CLASSIFY_QUEUE, DEFAULT_QUEUE_PREFIX } from './queue-names.js';
-import { connectRedis, isConnectionError, redisOptions, unavailable } from './redis-connection.js';
-import { waitForJob } from './wait-for-job.js';
+import { queuePrefix } from './redis-cluster.js';
+import {
+  bullConnection,
+  connectRedis,
+  isConnectionError,
+  type RedisClient,
+  unavailable,
+} from './redis-connection.js';
+import { type JobOutcome, ResultWaiters } from './result-waiters.js';
 
 /** Options of {@link ClassifyQueue}. */
 export interface ClassifyQueueOptions {
@@ -52,16 +59,17 @@ export interface QueueCounts {
  */
 export class ClassifyQueue {
   private readonly queue: Queue;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private readonly url: string;
   private readonly prefix: string;
-  private events: Promise<QueueEvents> | undefined;
+  private readonly adds: AddPipeline;
+  private events: Promise<{ events: QueueEvents; waiters: ResultWaiters }> | undefined;
   private closing: Promise<void> | undefined;
 
-  private constructor(redis: Redis, options: ClassifyQueueOptions) {
+  private constructor(redis: RedisClient, options: ClassifyQueueOptions) {
     this.redis = redis;
     this.url = options.redisUrl;
-    this.prefix = options.prefix ?? DEFAULT_QUEUE_PREFIX;
+    this.prefix = queuePrefix(options.prefix ?? DEFAULT_QUEUE_PREFIX, options.redisUrl);
     this.queue = new Queue(CLASSIFY_QUEUE, {
       connection: redis,
       prefix: this.prefix,
@@ -70,6 +78,7 @@ export class ClassifyQueue {
     this.queue.on('error', () => {});
     // Every waiting caller listens on the queue and its events: hundreds at once is normal.
     this.queue.setMaxListeners(0);
+    this.adds = new AddPipeline(this.queue);
   }
 
   /**
@@ -88,47 +97,48 @@ export class ClassifyQueue {
    */
   async enqueue(request: ClassifyRequest): Promise<string> {
     const valid = parseClassifyRequest(request);
-    try {
-      await this.queue.add(valid.model, valid, { jobId: valid.id });
-    } catch (err) {
-      throw this.mapError(err);
-    }
+    await this.add(valid);
     return valid.id;
   }
 
   /**
    * Waits for a job's result, at most `timeoutMs`. Rejects with `timeout` when time runs out (also
    * when the job was removed meanwhile), or with the job's own error when it failed.
+   * @throws SwitchboardError `not_found` when no such job is kept
    */
   async wait(id: string, timeoutMs: number): Promise<ClassifyResult> {
-    const events = await this.queueEvents();
-    const job = await this.fetch(id);
-    if (!job) throw new SwitchboardError('not_found', `No job with id ${id}.`);
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new SwitchboardError('timeout', `No result within ${timeoutMs} ms for job ${id}.`)),
-        timeoutMs,
-      );
-    });
+    const { waiters } = await this.queueEvents();
+    const waiting = this.waitFor(waiters, id, timeoutMs);
     try {
-      // The wait lets go of its listeners a little after our own timer has answered the caller.
-      const value = await Promise.race([waitForJob(this.queue, events, id, timeoutMs + 1_000), timeout]);
-      return ClassifyResultSchema.parse(value);
+      // The job may have finished before we listened: its kept hash says so.
+      if (!(await this.settleIfFinished(id, waiting.settle))) {
+        throw new SwitchboardError('not_found', `No job with id ${id}.`);
+      }
     } catch (err) {
-      if (err instanceof SwitchboardError) throw err;
-      if (isConnectionError(err)) throw unavailable(this.url, err);
-      throw failureError((err as Error)?.message);
-    } finally {
-      clearTimeout(timer);
+      waiting.cancel();
+      throw err;
     }
+    return waiting.result;
   }
 
-  /** Enqueues and waits; see {@link ClassifyQueue.enqueue} and {@link ClassifyQueue.wait}. */
+  /**
+   * Enqueues and waits; see {@link ClassifyQueue.enqueue} and {@link ClassifyQueue.wait}. Cheaper
+   * than the two: the waiter is registered before the job exists, so no look-up is needed unless
+   * the id repeats a kept job (then that job's result, once it has one).
+   */
   async enqueueAndWait(request: ClassifyRequest, timeoutMs: number): Promise<ClassifyResult> {
-    await this.queueEvents();
-    const id = await this.enqueue(request);
-    return this.wait(id, timeoutMs);
+    const { waiters } = await this.queueEvents();
+    const valid = parseClassifyRequest(request);
+    const waiting = this.waitFor(waiters, valid.id, timeoutMs, (settle) => {
+      this.settleIfFinished(valid.id, settle).catch(() => {});
+    });
+    try {
+      await this.add(valid);
+    } catch (err) {
+      waiting.cancel();
+      throw err;
+    }
+    return waiting.result;
   }
 
   /** Looks a job up by id; `undefined` when no such job is kept. */
@@ -201,12 +211,21 @@ export class ClassifyQueue {
   /** Closes the queue and its connections. Safe to call more than once. */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const events = await this.events?.catch(() => undefined);
-      await events?.close().catch(() => {});
+      const opened = await this.events?.catch(() => undefined);
+      await opened?.events.close().catch(() => {});
       await this.queue.close().catch(() => {});
       this.redis.disconnect();
     })();
     return this.closing;
+  }
+
+  /** Adds a validated request with the next pipeline, its id as job id. */
+  private async add(valid: ClassifyRequest): Promise<void> {
+    try {
+      await this.adds.add(valid.model, valid, { jobId: valid.id });
+    } catch (err) {
+      throw this.mapError(err);
+    }
   }
 
   private async fetch(id: string): Promise<Job | undefined> {
@@ -217,10 +236,62 @@ export class ClassifyQueue {
     }
   }
 
-  private async queueEvents(): Promise<QueueEvents> {
+  /**
+   * A waiter for `id` bounded by `timeoutMs`; its result rejects with `timeout` when time runs out
+   * and with the job's own error when it failed. `settle` ends it early with an outcome found
+   * otherwise; `onDuplicate` runs when an add of `id` found the job already kept.
+   */
+  private waitFor(
+    waiters: ResultWaiters,
+    id: string,
+    timeoutMs: number,
+    onDuplicate?: (settle: (outcome: JobOutcome) => void) => void,
+  ): { result: Promise<ClassifyResult>; settle: (outcome: JobOutcome) => void; cancel: () => void } {
+    let settle: (outcome: JobOutcome) => void = () => {};
+    let cancel = () => {};
+    const result = new Promise<JobOutcome>((resolve, reject) => {
+      // Our own timer bounds the wait even when the events connection is down meanwhile.
+      const timer = setTimeout(() => {
+        registration.cancel();
+        reject(new SwitchboardError('timeout', `No result within ${timeoutMs} ms for job ${id}.`));
+      }, timeoutMs);
+      cancel = () => {
+        clearTimeout(timer);
+        registration.cancel();
+      };
+      settle = (outcome) => {
+        cancel();
+        resolve(outcome);
+      };
+      const registration = waiters.register(
+        id,
+        (outcome) => settle(outcome),
+        onDuplicate && (() => onDuplicate(settle)),
+      );
+    }).then(settled);
+    // A caller that cancels never reads the result: keep its rejection from being unhandled.
+    result.catch(() => {});
+    return { result, settle: (outcome) => settle(outcome), cancel: () => cancel() };
+  }
+
+  /** Settles with the kept job's outcome if it has finished. False when no such job is kept. */
+  private async settleIfFinished(id: string, settle: (outcome: JobOutcome) => void): Promise<boolean> {
+    const job = await this.fetch(id);
+    if (!job) return false;
+    if (job.finishedOn) {
+      settle(
+        job.returnvalue == null
+          ? { ok: false, failedReason: job.failedReason }
+          : { ok: true, value: job.returnvalue },
+      );
+    }
+    return true;
+  }
+
+  private async queueEvents(): Promise<{ events: QueueEvents; waiters: ResultWaiters }> {
     if (!this.connected) throw unavailable(this.url, new Error('not connected'));
     if (!this.events) {
-      const opening = this.openEvents();
+      const opening = this.openEvents().then((events) => ({ events, waiters: new ResultWaiters(events) }));
       this.events = opening;
       // A failed start is not kept: the next caller tries again.
       opening.catch(() => {
@@ -244,12 +315,12 @@ export class ClassifyQueue {
       throw this.mapError(err);
     }
     // QueueEvents blocks on XREAD, so it gets its own connection that waits through outages.
-    const events = new QueueEvents(CLASSIFY_QUEUE, {
-      connection: { ...redisOptions('consumer'), ...connectionFromUrl(this.url) },
-      prefix: this.prefix,
-      lastEventId,
-    });
+    const { connection, release } = bullConnection(this.url, 'consumer');
+    const events = new QueueEvents(CLASSIFY_QUEUE, { connection, prefix: this.prefix, lastEventId });
     events.on('error', () => {});
+    // A cluster client is ours to close, after the QueueEvents that uses it.
+    const close = events.close.bind(events);
+    events.close = () => close().finally(release);
     events.setMaxListeners(0);
     try {
       await events.waitUntilReady();
@@ -267,22 +338,8 @@ export class ClassifyQueue {
   }
 }
 
-/** ioredis connection fields from a redis:// URL (BullMQ takes options, not URLs, for duplicates). */
-export function connectionFromUrl(url: string): {
-  host: string;
-  port: number;
-  username?: string;
-  password?: string;
-  db?: number;
-  tls?: object;
-} {
-  const u = new URL(url);
-  return {
-    host: u.hostname || '127.0.0.1',
-    port: u.port ? Number(u.port) : 6379,
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(u.pathname.length > 1 ? { db: Number(u.pathname.slice(1)) } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
+/** The result of a finished job, or its failure as the error a waiter gets. */
+function settled(outcome: JobOutcome): ClassifyResult {
+  if (!outcome.ok) throw failureError(outcome.failedReason);
+  return ClassifyResultSchema.parse(outcome.value);
 }

@@ -1,8 +1,8 @@
 import { type Job, UnrecoverableError, Worker } from 'bullmq';
 import { type Delivery, DeliverySchema } from '../contracts/delivery.js';
-import { connectionFromUrl } from './classify-queue.js';
 import { DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue-names.js';
-import { redisOptions } from './redis-connection.js';
+import { queuePrefix } from './redis-cluster.js';
+import { bullConnection } from './redis-connection.js';
 
 /**
  * Thrown by a delivery handler when the platform said "slow down" (HTTP 429 with Retry-After):
@@ -53,10 +53,13 @@ export interface DeliveryConsumerOptions {
  */
 export class DeliveryConsumer {
   private readonly worker: Worker;
+  private readonly release: () => void;
   private closing: Promise<void> | undefined;
 
   constructor(options: DeliveryConsumerOptions) {
     const { handler } = options;
+    const { connection, release } = bullConnection(options.redisUrl, 'consumer');
+    this.release = release;
     this.worker = new Worker(
       deliveryQueueName(options.channel),
       async (job: Job) => {
@@ -76,8 +79,8 @@ export class DeliveryConsumer {
         }
       },
       {
-        connection: { ...redisOptions('consumer'), ...connectionFromUrl(options.redisUrl) },
-        prefix: options.prefix ?? DEFAULT_QUEUE_PREFIX,
+        connection,
+        prefix: queuePrefix(options.prefix ?? DEFAULT_QUEUE_PREFIX, options.redisUrl),
         concurrency: options.concurrency ?? 4,
         // A post takes milliseconds: a short lock lets a restarted plugin take over the deliveries a
         // crashed one held within ~15 s instead of BullMQ's default of a minute.
@@ -113,6 +116,7 @@ export class DeliveryConsumer {
     this.closing ??= (async () => {
       const client = await this.worker.client;
       await this.worker.close(client.status !== 'ready');
+      this.release();
     })();
     return this.closing;
   }

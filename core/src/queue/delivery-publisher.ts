@@ -1,10 +1,10 @@
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { ClassifyRequest } from '../contracts/classify-request.js';
 import type { Delivery } from '../contracts/delivery.js';
 import { CONTRACT_VERSION } from '../contracts/limits.js';
 import { type JobRetentionOptions, jobOptions } from './job-options.js';
 import { DEFAULT_QUEUE_PREFIX, deliveryQueueName } from './queue-names.js';
+import type { RedisClient } from './redis-connection.js';
 
 /** Delivery retries: a chat platform may be down for minutes; ~17 minutes in all before giving up. */
 export const DELIVERY_RETENTION: JobRetentionOptions = {
@@ -16,7 +16,7 @@ export const DELIVERY_RETENTION: JobRetentionOptions = {
 /** Options of {@link DeliveryPublisher}. */
 export interface DeliveryPublisherOptions {
   /** An open connection (shared with the worker's other producers). */
-  connection: Redis;
+  connection: RedisClient;
   /** Key prefix. Default `switchboard`. */
   prefix?: string;
   /** Retries and retention of delivery jobs. Default {@link DELIVERY_RETENTION}. */

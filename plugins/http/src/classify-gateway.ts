@@ -1,4 +1,5 @@
 import {
+  type ClassifyQueue,
   type ClassifyRequest,
   type ClassifyResult,
   type JobState,
@@ -71,20 +72,36 @@ export class ClassifyGateway {
       }
     } else {
       await this.admit();
-      await queue.enqueue(
-        newClassifyRequest({
-          id,
-          model: s.model,
-          texts: s.texts,
-          channel: 'http',
-          requester: { id: s.caller },
-          replyMode: 'wait',
-        }),
-      );
+      const request = newClassifyRequest({
+        id,
+        model: s.model,
+        texts: s.texts,
+        channel: 'http',
+        requester: { id: s.caller },
+        replyMode: 'wait',
+      });
+      // Listening before the job exists spares the look-up a wait on an existing job needs. With
+      // an idempotency key a concurrent twin may have added (and finished) the job first: the
+      // look-up of wait() then finds its result.
+      if (this.waits(s) && s.idempotencyKey === undefined) {
+        return this.settle(queue, id, queue.enqueueAndWait(request, this.limits.waitTimeoutMs));
+      }
+      await queue.enqueue(request);
+      if (!this.waits(s)) return this.accepted(id, 'waiting');
+      return this.settle(queue, id, queue.wait(id, this.limits.waitTimeoutMs));
     }
-    if (!s.wait || this.limits.waitTimeoutMs === 0) return this.accepted(id, existing?.state ?? 'waiting');
+    if (!this.waits(s)) return this.accepted(id, existing.state);
+    return this.settle(queue, id, queue.wait(id, this.limits.waitTimeoutMs));
+  }
+
+  private waits(s: Submission): boolean {
+    return s.wait && this.limits.waitTimeoutMs > 0;
+  }
+
+  /** The result once it comes, or a 202 for the job when the wait runs out first. */
+  private async settle(queue: ClassifyQueue, id: string, result: Promise<ClassifyResult>): Promise<Outcome> {
     try {
-      return { kind: 'done', result: await queue.wait(id, this.limits.waitTimeoutMs) };
+      return { kind: 'done', result: await result };
     } catch (err) {
       if (err instanceof SwitchboardError && err.code === 'timeout') {
         const view = await queue.getJob(id).catch(() => undefined);

@@ -1,7 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
+import type { RedisClient } from '@switchboard/core';
 import type { MiddlewareHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { ApiKeyring } from './api-keyring.js';
 import type { AppEnv } from './app-env.js';
@@ -33,7 +33,7 @@ export interface AppDeps {
   readonly models: ModelDirectory;
   readonly metrics: HttpMetrics;
   /** Producer connection the rate limiter keeps its counters on. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly ready: ReadinessCheck;
   readonly log: Logger;
 }

@@ -1,7 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { redactRedisUrl, redisOptions, unavailable } from '@switchboard/core';
-import { Redis } from 'ioredis';
+import { createRedis, type RedisClient, redactRedisUrl, unavailable } from '@switchboard/core';
 import type { Logger } from 'pino';
 import { ApiKeyring } from './api-keyring.js';
 import { ClassifyGateway } from './classify-gateway.js';
@@ -49,7 +48,7 @@ export class HttpServer {
   private readonly options: HttpOptions;
   private readonly log: Logger;
   private readonly link: QueueLink;
-  private readonly redis: Redis;
+  private readonly redis: RedisClient;
   private server: ServerType | undefined;
   private address: { url: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
@@ -61,7 +60,7 @@ export class HttpServer {
     this.auth = authMode(options);
     this.link = new QueueLink({ redisUrl: options.redisUrl, prefix: options.prefix }, log);
     // A producer connection: commands fail at once while Redis is down, reconnects in the background.
-    this.redis = new Redis(options.redisUrl, { ...redisOptions('producer'), lazyConnect: true });
+    this.redis = createRedis(options.redisUrl, 'producer', { lazyConnect: true });
     this.redis.on('error', () => {});
   }
 
