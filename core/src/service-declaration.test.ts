@@ -92,7 +92,7 @@ describe('parseServiceDeclaration', () => {
 describe('findServices', () => {
   it('finds the declared services of the workspace globs, in start order, with their paths', () => {
     const root = workspace({
-      'plugins/b': { name: '@x/b', switchboard: { service: { name: 'b', entry: 'src/b.ts', order: 40 } } },
+      'plugins/b': { name: '@x/b', switchboard: { service: { name: 'b', entry: 'dist/b.js', order: 40 } } },
       'plugins/a': { name: '@x/a', switchboard: { service: { name: 'a', entry: 'dist/a.js', order: 40 } } },
       'plugins/w': { name: '@x/w', switchboard: { service: { name: 'w', entry: 'dist/w.js', order: 10 } } },
       'plugins/lib': { name: '@x/lib' },
@@ -135,8 +135,7 @@ describe('missingRequirement and entryExecArgv', () => {
     expect(missingRequirement(service, { A: 'x', C: 'y' })).toBeUndefined();
   });
 
-  it('runs TypeScript entries through tsx and compiled ones as they are', () => {
-    expect(entryExecArgv('/w/src/main.ts')).toEqual(['--import', 'tsx']);
+  it('runs compiled entries with plain node, with no flags of the launching process', () => {
     expect(entryExecArgv('/w/dist/main.js')).toEqual([]);
   });
 });

@@ -129,7 +129,7 @@ export interface ServiceDeclaration {
   readonly name: string;
   /** One line saying what the service is. */
   readonly description?: string;
-  /** Entry file, relative to the package folder, run as given (`.ts` through tsx, else plain node). */
+  /** Compiled entry file (`dist/....js`), relative to the package folder, run with plain `node`. */
   readonly entry: string;
   /**
    * Environment the service needs; each item is one variable or alternatives joined by `|`.
@@ -172,7 +172,8 @@ const schema = z
     entry: z
       .string()
       .min(1)
-      .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the package'),
+      .refine((p) => !p.startsWith('/') && !p.split('/').includes('..'), 'a path inside the package')
+      .refine((p) => /\.[cm]?js$/.test(p), 'compiled JavaScript (dist/....js): services run with plain node'),
     requires: z
       .array(z.string().regex(/^[A-Z][A-Z0-9_]*(\|[A-Z][A-Z0-9_]*)*$/, 'NAME or NAME|OTHER'))
       .optional(),

@@ -108,9 +108,9 @@ export function missingRequirement(service: ServiceDeclaration, env: NodeJS.Proc
 }
 
 /**
- * Node options that run an entry file as declared: TypeScript sources through tsx (a development
- * checkout), compiled JavaScript as it is.
+ * Node options for a declared entry: none. Entries are compiled JavaScript (`dist/`), run with plain
+ * `node` and without the launching process's own flags (an --inspect port would clash).
  */
-export function entryExecArgv(entryPath: string): string[] {
-  return /\.[cm]?ts$/.test(entryPath) ? ['--import', 'tsx'] : [];
+export function entryExecArgv(_entryPath: string): string[] {
+  return [];
 }
