@@ -54,8 +54,16 @@ export const SwitchboardSpecSchema = z.object({
     )
     .refine((path) => !path.split('/').includes('..'), 'must be a .onnx path inside the model folder')
     .optional(),
-  /** In a versioned model's own `switchboard.json` (`models/<name>/switchboard.json`): the version a bare name means. */
-  default_version: z.string().min(1).optional(),
 });
 /** Parsed `switchboard.json`. */
 export type SwitchboardSpec = z.infer<typeof SwitchboardSpecSchema>;
+
+/**
+ * A versioned model's own `switchboard.json` (`models/<name>/switchboard.json`, beside the version
+ * folders): the version a bare name means. Without it, the newest version is the default.
+ */
+export const ModelSpecSchema = z.looseObject({
+  default_version: z.string().min(1).optional(),
+});
+/** Parsed model-level `switchboard.json`. */
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;

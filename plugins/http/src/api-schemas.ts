@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, unreadableText } from '@switchboard/core';
+import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, MODEL_REF_PATTERN, unreadableText } from '@switchboard/core';
 
 const required =
   (what: string) =>
@@ -16,10 +16,10 @@ export const TextSchema = z
   })
   .openapi({ example: 'I love this product' });
 
-/** A model name as the repository addresses it. */
+/** A model as the repository addresses it: `name` (its default version) or `name@version`. */
 export const ModelNameSchema = z
   .string({ error: required('a string') })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { error: 'is not a valid model name' })
+  .regex(MODEL_REF_PATTERN, { error: 'is not a valid model name (name or name@version)' })
   .openapi({ example: 'sentiment' });
 
 /** Body of `POST /v1/classify`. */
