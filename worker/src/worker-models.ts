@@ -205,6 +205,11 @@ export class WorkerModels {
     const removed: string[] = [];
     const failed: LoadFailure[] = [];
 
+    // From here on, no job resolves to a version that is gone: a bare name whose version vanished
+    // is resolved from the disk until its new default is in place below.
+    this.known = known;
+    for (const [name, ref] of [...this.routes]) if (!known.has(ref)) this.routes.delete(name);
+
     // Versions loaded here whose folder is gone or was replaced: the old session drains.
     for (const [ref, slot] of [...this.slots]) {
       const now = known.get(ref);
@@ -218,17 +223,13 @@ export class WorkerModels {
         await this.slotFor(now).model.catch((err: unknown) => failed.push(this.failure(now, err)));
       }
     }
-    this.known = known;
 
     // Defaults: loaded and checked before a bare name is routed to them.
     for (const e of entries) {
       const wanted = this.preload.length === 0 || this.preload.includes(e.name);
       const target = e.versions.find((m) => m.version === e.defaultVersion);
       const current = this.routes.get(e.name);
-      if (!target) {
-        if (current && !known.has(current)) this.routes.delete(e.name);
-        continue;
-      }
+      if (!target) continue;
       if (current === target.ref && this.slots.has(target.ref)) continue;
       if (!wanted && current === undefined) continue;
       try {
@@ -237,9 +238,8 @@ export class WorkerModels {
         this.failures.delete(target.ref);
         if (current !== target.ref) added.push(target.ref);
       } catch (err) {
+        // The version that served so far keeps serving (routes to vanished versions went above).
         failed.push(this.failure(target, err));
-        // The version that served so far keeps serving, if it is still there.
-        if (current && !known.has(current)) this.routes.delete(e.name);
       }
     }
     for (const name of [...this.routes.keys()]) {
