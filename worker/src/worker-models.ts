@@ -112,6 +112,7 @@ export class WorkerModels {
   private known = new Map<string, ModelManifest>();
   private entries: ModelEntry[] = [];
   private readonly failures = new Map<string, LoadFailure>();
+  private readonly failedStamps = new Map<string, string>();
   private readonly inThread = new Set<string>();
   private thread: InferenceThread | undefined;
   private instances = 0;
@@ -232,14 +233,22 @@ export class WorkerModels {
       if (!target) continue;
       if (current === target.ref && this.slots.has(target.ref)) continue;
       if (!wanted && current === undefined) continue;
-      try {
-        await this.slotFor(target).model;
-        this.routes.set(e.name, target.ref);
-        this.failures.delete(target.ref);
-        if (current !== target.ref) added.push(target.ref);
-      } catch (err) {
-        // The version that served so far keeps serving (routes to vanished versions went above).
-        failed.push(this.failure(target, err));
+      // The default first; when it fails to load, what served so far keeps serving, and with
+      // nothing serving yet (start-up, a removed default) the newest version that loads.
+      const fallbacks = current !== undefined ? [] : e.versions.filter((m) => m !== target).reverse();
+      for (const candidate of [target, ...fallbacks]) {
+        // A folder that failed and has not changed since is not loaded again at every poll.
+        if (this.failedStamps.get(candidate.ref) === stampOf(candidate)) continue;
+        try {
+          await this.slotFor(candidate).model;
+          this.routes.set(e.name, candidate.ref);
+          this.failures.delete(candidate.ref);
+          this.failedStamps.delete(candidate.ref);
+          if (current !== candidate.ref) added.push(candidate.ref);
+          break;
+        } catch (err) {
+          failed.push(this.failure(candidate, err));
+        }
       }
     }
     for (const name of [...this.routes.keys()]) {
@@ -252,6 +261,7 @@ export class WorkerModels {
   }
 
   private failure(manifest: ModelManifest, err: unknown): LoadFailure {
+    this.failedStamps.set(manifest.ref, stampOf(manifest));
     const file = err instanceof ModelLoadError ? err.file : manifest.onnxPath;
     const failure = { ref: manifest.ref, file, error: (err as Error).message, at: Date.now() };
     this.failures.set(manifest.ref, failure);
