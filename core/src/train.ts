@@ -15,11 +15,19 @@ export {
 } from './onnx/embedding-bag-model.js';
 export { type AttrValue, type Dim, type ElemType, GraphBuilder } from './onnx/onnx-graph.js';
 export {
+  type QuantizeOptions,
+  type QuantizeReport,
+  quantizeColumns,
+  quantizeModel,
+} from './onnx/quantize-model.js';
+export { QUANTIZED_FILE, type QuantizedFolder, quantizeModelFolder } from './onnx/quantize-model-folder.js';
+export {
   addWordCnn,
   type BagCnnOptions,
   buildBagCnnModel,
   type WordCnnWeights,
 } from './onnx/word-cnn-model.js';
+export { bertWordPieceFiles, robertaBpeFiles, type TokenizerFiles } from './testing/tiny-tokenizers.js';
 export {
   BagCnnModel,
   type CnnVectors,

@@ -45,6 +45,8 @@ export const SwitchboardSpecSchema = z.object({
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
   featurizer: FeaturizerSchema.optional(),
   training: z.looseObject({}).optional(),
+  /** How `switchboard quantize` made this copy (written by it, informational). */
+  quantization: z.looseObject({}).optional(),
   /** The graph file, relative to the folder, when it is not one the loader looks for by itself. */
   model_file: z
     .string()

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerQuantizeCommand } from './commands/quantize.js';
 import { registerStartCommand } from './commands/start.js';
 import { registerTrainCommand } from './commands/train.js';
 import { registerWorkerCommand } from './commands/worker.js';
@@ -20,6 +21,7 @@ registerStartCommand(program);
 registerWorkerCommand(program);
 registerTrainCommand(program);
 registerEvalCommand(program);
+registerQuantizeCommand(program);
 
 try {
   await program.parseAsync(process.argv);
