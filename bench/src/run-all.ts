@@ -2,10 +2,11 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Bench, BenchArgs } from './bench.js';
 import { inferenceBench } from './inference-bench.js';
 import { perfBench } from './perf-bench.js';
+import { quantizeBench } from './quantize-bench.js';
 import { queueBench } from './queue-bench.js';
 
 /** Every bench, in the order `pnpm bench` runs them. Add new benches here. */
-const BENCHES: readonly Bench[] = [inferenceBench, queueBench, perfBench];
+const BENCHES: readonly Bench[] = [inferenceBench, queueBench, perfBench, quantizeBench];
 
 const USAGE = `Usage: pnpm bench [name...] [--flags]
 
