@@ -2,11 +2,12 @@ import { type ParseArgsConfig, parseArgs } from 'node:util';
 import type { Bench, BenchArgs } from './bench.js';
 import { inferenceBench } from './inference-bench.js';
 import { perfBench } from './perf-bench.js';
+import { quantizeBench } from './quantize-bench.js';
 import { queueBench } from './queue-bench.js';
 import { requestCostBench } from './request-cost-bench.js';
 
 /** Every bench, in the order `pnpm bench` runs them. Add new benches here. */
-const BENCHES: readonly Bench[] = [inferenceBench, queueBench, perfBench, requestCostBench];
+const BENCHES: readonly Bench[] = [inferenceBench, queueBench, perfBench, requestCostBench, quantizeBench];
 
 const USAGE = `Usage: pnpm bench [name...] [--flags]
 

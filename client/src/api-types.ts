@@ -66,6 +66,21 @@ export interface ModelInfo {
   readonly encoder: 'tokenizer' | 'featurizer';
   /** Size of the model files in bytes. */
   readonly sizeBytes: number;
+  /** Every usable version, oldest first; `version` above is the default one. */
+  readonly versions: readonly ModelVersionInfo[];
+}
+
+/** One version of a model; address it as `name@version`. */
+export interface ModelVersionInfo {
+  readonly version: string;
+  /** The version the bare name runs on. */
+  readonly default: boolean;
+  readonly labels: readonly string[];
+  readonly description: string;
+  readonly multiLabel: boolean;
+  readonly maxInputTokens: number;
+  readonly encoder: 'tokenizer' | 'featurizer';
+  readonly sizeBytes: number;
 }
 
 /** The answer of `GET /v1/models`. */

@@ -11,6 +11,7 @@ export type {
   LabelScore,
   ModelInfo,
   ModelsResponse,
+  ModelVersionInfo,
   TextResult,
 } from './api-types.js';
 export {

@@ -8,19 +8,27 @@ export * from './contracts/classify-request.js';
 export * from './contracts/classify-result.js';
 export * from './contracts/delivery.js';
 export * from './contracts/limits.js';
+export * from './contracts/model-ref.js';
 export * from './contracts/secret-fields.js';
 export { describeIssue, parseClassifyRequest } from './contracts/validate.js';
 export { optionsFromEnv } from './env-options.js';
 export * from './errors.js';
 export type { LabelScore, TextClassification } from './inference/label-scores.js';
-export { type BrokenModel, ModelCatalog } from './model/model-catalog.js';
+export {
+  type BrokenModel,
+  ModelCatalog,
+  type ModelEntry,
+  resolveVersion,
+} from './model/model-catalog.js';
 export {
   createEncoder,
   DEFAULT_MAX_INPUT_TOKENS,
+  type ModelIdentity,
   type ModelManifest,
   readModelFolder,
 } from './model/model-folder.js';
-export type { HfConfig, SwitchboardSpec } from './model/model-spec.js';
+export type { HfConfig, ModelSpec, SwitchboardSpec } from './model/model-spec.js';
+export { findOnnxFile, ONNX_FILE_PREFERENCE } from './model/onnx-file.js';
 export {
   ClassifyQueue,
   type ClassifyQueueOptions,

@@ -462,6 +462,48 @@ function renderWorkers(workers, now) {
   box.querySelector('tbody')?.setAttribute('data-testid', 'worker-rows');
 }
 
+function renderModels(registry, now) {
+  const box = $('models');
+  if (!registry || registry.models.length === 0) {
+    box.replaceChildren(empty('No worker reports models yet.'));
+  } else {
+    box.replaceChildren(
+      table(
+        ['Model', 'Version', 'Default on', 'Loaded on'],
+        registry.models.flatMap((m) =>
+          m.versions.map((v) => [
+            m.name,
+            v.version,
+            v.defaultOn.length > 0 ? v.defaultOn.join(', ') : '–',
+            v.loadedOn.length > 0 ? v.loadedOn.join(', ') : 'not loaded',
+          ]),
+        ),
+      ),
+    );
+    box.querySelector('tbody')?.setAttribute('data-testid', 'model-rows');
+  }
+  const reloads = registry?.reloads ?? [];
+  $('model-reloads').replaceChildren(
+    reloads.length === 0
+      ? ''
+      : el(
+          'p',
+          { class: 'note' },
+          `Last reload: ${reloads.map((r) => `${r.worker} ${fmtAgo(r.lastReload, now)}`).join(' · ')}`,
+        ),
+  );
+  const errors = registry?.errors ?? [];
+  $('model-errors').replaceChildren(
+    errors.length === 0
+      ? ''
+      : table(
+          ['Load error', 'File', 'Problem', 'Worker', 'When'],
+          errors.map((e) => [e.ref, e.file, e.error, e.worker, fmtAgo(e.at, now)]),
+        ),
+  );
+  $('model-errors').querySelector('tbody')?.setAttribute('data-testid', 'model-errors');
+}
+
 function renderRedis(redis) {
   const mem = redis.memory;
   const items = [
@@ -499,6 +541,7 @@ function render(snap) {
   renderVolumes(snap.jobs);
   renderFailures(snap.jobs);
   renderWorkers(snap.workers, snap.generatedAt);
+  renderModels(snap.models, snap.generatedAt);
   renderRedis(snap.redis);
 }
 

@@ -15,7 +15,14 @@ export {
   unreachableReason,
 } from './overview/batch-size-scraper.js';
 export { type BullMetrics, failureRates, minuteSeries, minuteStarts } from './overview/minute-series.js';
+export {
+  type ModelLoadErrorView,
+  type ModelRegistryView,
+  type ModelVersionView,
+  type ModelView,
+  modelRegistryView,
+} from './overview/model-registry.js';
 export type { OverviewSnapshot, QueueStatus, Throughput } from './overview/overview-collector.js';
 export { percentiles } from './overview/percentiles.js';
 export { type PromSample, parsePromText } from './overview/prom-text.js';
-export type { WorkerEntry } from './overview/worker-directory.js';
+export { listWorkers, type WorkerEntry, type WorkerRegistry } from './overview/worker-directory.js';

@@ -32,6 +32,13 @@ export {
 } from './onnx/embedding-bag-model.js';
 export { type AttrValue, type Dim, type ElemType, GraphBuilder } from './onnx/onnx-graph.js';
 export {
+  type QuantizeOptions,
+  type QuantizeReport,
+  quantizeColumns,
+  quantizeModel,
+} from './onnx/quantize-model.js';
+export { QUANTIZED_FILE, type QuantizedFolder, quantizeModelFolder } from './onnx/quantize-model-folder.js';
+export {
   addWordCnn,
   type BagCnnOptions,
   buildBagCnnModel,

@@ -17,3 +17,4 @@ export {
   writeBertStyleModel,
   writeFeaturizerModel,
 } from './testing/test-model-folders.js';
+export { bertWordPieceFiles, robertaBpeFiles, type TokenizerFiles } from './testing/tiny-tokenizers.js';

@@ -22,12 +22,18 @@ export interface EncodingModel {
   encode(texts: readonly string[]): EncodedText[];
 }
 
+/** A job's hold on a model version: a version being replaced or removed waits for its holders. */
+export interface HeldModel<M extends EncodingModel> {
+  readonly model: M;
+  release(): void;
+}
+
 /** What the processor needs from its worker: narrow, so tests can hand in real parts one by one. */
-export interface ProcessorContext {
-  /** A model (loads on first use). */
-  classifier(model: string): Promise<EncodingModel>;
-  /** The batcher of a model. */
-  batcher(model: string): MicroBatcher;
+export interface ProcessorContext<M extends EncodingModel = EncodingModel> {
+  /** The model version a word names (`name` or `name@version`), held for this job. */
+  classifier(model: string): Promise<HeldModel<M>>;
+  /** The batcher of one model version. */
+  batcher(model: M): MicroBatcher;
   readonly deliveries: DeliveryPublisher;
   readonly metrics: WorkerMetrics;
 }
@@ -37,7 +43,10 @@ export interface ProcessorContext {
  * for channels that answer asynchronously, publish the delivery before the job counts as done.
  * Errors that retrying cannot fix fail at once with a message for the person who asked.
  */
-export async function processClassifyJob(job: Job, ctx: ProcessorContext): Promise<ClassifyResult> {
+export async function processClassifyJob<M extends EncodingModel>(
+  job: Job,
+  ctx: ProcessorContext<M>,
+): Promise<ClassifyResult> {
   const takenAt = Date.now();
   const parsed = ClassifyRequestSchema.safeParse(job.data);
   if (!parsed.success) {
@@ -48,16 +57,21 @@ export async function processClassifyJob(job: Job, ctx: ProcessorContext): Promi
   }
   const request = parsed.data;
   const labels = { model: request.model, channel: request.channel };
+  let held: HeldModel<M> | undefined;
   try {
-    const classifier = await ctx.classifier(request.model);
+    held = await ctx.classifier(request.model);
+    const classifier = held.model;
     const started = performance.now();
-    const results = await ctx.batcher(request.model).submit(classifier.encode(request.texts));
+    const results = await ctx.batcher(classifier).submit(classifier.encode(request.texts));
+    held.release();
+    held = undefined;
     const inferenceMs = performance.now() - started;
     const queueMs = Math.max(0, takenAt - job.timestamp);
     const result: ClassifyResult = {
       v: CONTRACT_VERSION,
       id: request.id,
-      model: request.model,
+      // The model and version that ran, whatever word the request used (`name`, `name@version`).
+      model: classifier.manifest.name,
       version: classifier.manifest.version,
       results: results.map((r) => ({ labels: [...r.labels], top: r.top, truncated: r.truncated })),
       queueMs,
@@ -71,6 +85,7 @@ export async function processClassifyJob(job: Job, ctx: ProcessorContext): Promi
     ctx.metrics.endToEnd.observe(labels, Math.max(0, Date.now() - request.createdAt) / 1_000);
     return result;
   } catch (err) {
+    held?.release();
     const { code, message, final } = classify(err, job);
     ctx.metrics.failed.inc({ ...labels, code });
     if (final) await deliverFailure(ctx, request, code, message);
@@ -94,7 +109,7 @@ function classify(err: unknown, job: Job): { code: string; message: string; fina
 }
 
 async function deliverFailure(
-  ctx: ProcessorContext,
+  ctx: Pick<ProcessorContext, 'deliveries'>,
   request: ClassifyRequest,
   code: string,
   message: string,

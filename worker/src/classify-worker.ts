@@ -17,7 +17,8 @@ import { HealthServer } from './health-server.js';
 import { MicroBatcher } from './micro-batcher.js';
 import { WorkerHeartbeat } from './worker-heartbeat.js';
 import { WorkerMetrics } from './worker-metrics.js';
-import { type WorkerModel, WorkerModels } from './worker-models.js';
+import type { WorkerModel } from './worker-model.js';
+import { WorkerModels } from './worker-models.js';
 import { AUTO_CONCURRENCY, type WorkerOptions } from './worker-options.js';
 
 /** A queue that has not run dry for this long has a backlog: hold more jobs so batches form. */
@@ -30,7 +31,8 @@ export class ClassifyWorker {
   private readonly log: Logger;
   private readonly repository: WorkerModels;
   private readonly metrics: WorkerMetrics;
-  private readonly batchers = new Map<string, MicroBatcher>();
+  // One batcher per loaded version; dropped with the version's WorkerModel.
+  private readonly batchers = new WeakMap<WorkerModel, MicroBatcher>();
   private readonly health: HealthServer;
   private readonly prefix: string;
   private redis: RedisClient | undefined;
@@ -39,6 +41,7 @@ export class ClassifyWorker {
   private worker: Worker | undefined;
   private heartbeat: WorkerHeartbeat | undefined;
   private governorTimer: NodeJS.Timeout | undefined;
+  private pollTimer: NodeJS.Timeout | undefined;
   private loaded: string[] = [];
   private autoConcurrency = AUTO_CONCURRENCY;
   private closing: Promise<void> | undefined;
@@ -52,6 +55,7 @@ export class ClassifyWorker {
     this.repository = new WorkerModels(options.modelsDir, {
       classifier: { intraOpThreads: options.intraOpThreads },
       inferenceThread: options.inferenceThread,
+      preload: options.models,
     });
     this.metrics = new WorkerMetrics({ worker: String(index) });
     this.health = new HealthServer({
@@ -60,9 +64,14 @@ export class ClassifyWorker {
     });
   }
 
-  /** Models this process has loaded. */
+  /** Models this process has loaded, as `name@version` (the versions bare names run on). */
   get models(): readonly string[] {
     return this.loaded;
+  }
+
+  /** This process's model sessions: versions loaded, defaults, last reload and load errors. */
+  get registry(): WorkerModels {
+    return this.repository;
   }
 
   /** Jobs this process holds at once, with `auto` resolved from the models' batching profiles. */
@@ -91,7 +100,7 @@ export class ClassifyWorker {
       CLASSIFY_QUEUE,
       (job) =>
         processClassifyJob(job, {
-          classifier: (model) => this.repository.get(model),
+          classifier: (model) => this.repository.acquire(model),
           batcher: (model) => this.batcherFor(model),
           deliveries,
           metrics: this.metrics,
@@ -123,16 +132,23 @@ export class ClassifyWorker {
       announceHost: options.announceHost,
       metricsHost: options.metricsHost,
     });
-    this.heartbeat = new WorkerHeartbeat(this.redis, this.prefix, {
+    const startedAt = Date.now();
+    this.heartbeat = new WorkerHeartbeat(this.redis, this.prefix, () => ({
       id,
       host: hostname(),
       pid: process.pid,
       models: this.loaded,
-      startedAt: Date.now(),
+      startedAt,
       metricsPort: port,
       metricsHost,
-    });
+      registry: {
+        models: this.repository.view(),
+        lastReload: this.repository.lastReload,
+        errors: this.repository.loadFailures,
+      },
+    }));
     this.heartbeat.start();
+    this.pollModels();
     this.log.info(
       {
         models: this.loaded,
@@ -171,6 +187,8 @@ export class ClassifyWorker {
         }
       }
       clearInterval(this.governorTimer);
+      clearTimeout(this.pollTimer);
+      this.pollTimer = undefined;
       await this.heartbeat?.stop();
       await this.deliveries?.close();
       this.releaseConnection();
@@ -182,19 +200,24 @@ export class ClassifyWorker {
   }
 
   private async loadModels(): Promise<void> {
-    const names =
-      this.options.models.length > 0 ? this.options.models : await this.repository.catalog.names();
-    const loaded: WorkerModel[] = [];
-    for (const name of names) {
-      try {
-        loaded.push(await this.repository.get(name));
-      } catch (err) {
-        // A broken folder must not take the other models down; its jobs fail with this message.
-        this.log.error({ model: name, err: (err as Error).message }, 'model not loaded');
+    const report = await this.repository.refresh();
+    // A broken folder must not take the other models down; its jobs fail with this message.
+    for (const f of report.failed)
+      this.log.error({ model: f.ref, file: f.file, err: f.error }, 'model not loaded');
+    const known = this.repository.view();
+    for (const name of this.options.models) {
+      if (!known.some((m) => m.name === name)) {
+        this.log.error(
+          { model: name, available: known.map((m) => m.name) },
+          'model not loaded: not in the repository',
+        );
       }
     }
-    this.loaded = loaded.map((c) => c.manifest.name);
-    this.metrics.modelsLoaded.set(loaded.length);
+    const loaded: WorkerModel[] = [];
+    for (const m of known) {
+      if (m.default !== undefined) loaded.push(await this.repository.get(m.name));
+    }
+    this.noteLoaded();
     if (this.options.concurrency === 'auto') {
       const profiles = new Map<string, BatchingProfile>();
       for (const model of loaded) {
@@ -207,6 +230,39 @@ export class ClassifyWorker {
       }
       this.autoConcurrency = resolveAutoConcurrency(profiles, AUTO_CONCURRENCY);
     }
+  }
+
+  private noteLoaded(): void {
+    this.loaded = this.repository
+      .view()
+      .filter((m) => m.default !== undefined)
+      .map((m) => `${m.name}@${m.default}`);
+    this.metrics.modelsLoaded.set(this.loaded.length);
+  }
+
+  // Hot reload: one read of the repository at a time, the next one `modelPollMs` after the last ended.
+  private pollModels(): void {
+    const { modelPollMs } = this.options;
+    if (modelPollMs <= 0 || this.closing) return;
+    this.pollTimer = setTimeout(async () => {
+      try {
+        const { added, replaced, removed, failed } = await this.repository.refresh();
+        if (added.length + replaced.length + removed.length > 0)
+          this.log.info({ added, replaced, removed }, 'model repository changed');
+        for (const f of failed)
+          if (f.at >= Date.now() - modelPollMs * 2)
+            this.log.warn({ model: f.ref, file: f.file, err: f.error }, 'model version skipped');
+        this.noteLoaded();
+        if (this.worker?.isRunning()) this.heartbeat?.beat();
+      } catch (err) {
+        this.log.warn(
+          { err: (err as Error).message },
+          'model repository not readable; serving what is loaded',
+        );
+      }
+      this.pollModels();
+    }, modelPollMs);
+    this.pollTimer.unref();
   }
 
   // Only `auto` concurrency below the full amount is governed: a number set by hand is kept.
@@ -222,14 +278,15 @@ export class ClassifyWorker {
     this.governorTimer.unref();
   }
 
-  private batcherFor(model: string): MicroBatcher {
+  private batcherFor(model: WorkerModel): MicroBatcher {
     let batcher = this.batchers.get(model);
     if (!batcher) {
       const { maxBatch, maxTokens, maxWaitMs } = this.options;
+      const name = model.manifest.name;
       batcher = new MicroBatcher(
-        async (batch) => (await this.repository.get(model)).run(batch),
+        (batch) => model.run(batch),
         { maxBatch, maxTokens, maxWaitMs },
-        (report) => this.metrics.batchSize.observe({ model }, report.size),
+        (report) => this.metrics.batchSize.observe({ model: name }, report.size),
       );
       this.batchers.set(model, batcher);
     }

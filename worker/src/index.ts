@@ -16,7 +16,12 @@ export {
   profileBatching,
   resolveAutoConcurrency,
 } from './batching-profile.js';
-export { type EncodingModel, type ProcessorContext, processClassifyJob } from './classify-processor.js';
+export {
+  type EncodingModel,
+  type HeldModel,
+  type ProcessorContext,
+  processClassifyJob,
+} from './classify-processor.js';
 export { ClassifyWorker } from './classify-worker.js';
 export {
   ConcurrencyGovernor,
@@ -31,11 +36,16 @@ export {
   heartbeatKey,
   type WorkerAnnouncement,
   WorkerHeartbeat,
+  type WorkerRegistryView,
 } from './worker-heartbeat.js';
 export { WorkerMetrics } from './worker-metrics.js';
+export { type Placement, WorkerModel } from './worker-model.js';
 export {
-  type Placement,
-  WorkerModel,
+  INLINE_MAX_MS,
+  type LoadedModelView,
+  type LoadFailure,
+  type ModelLease,
+  type ReloadReport,
   WorkerModels,
   type WorkerModelsOptions,
 } from './worker-models.js';

@@ -10,7 +10,7 @@ import type { ClassifierOptions } from '@switchboard/core/inference';
 
 /** Main thread → inference thread. */
 export type InferenceRequest =
-  | { readonly type: 'load'; readonly id: number; readonly manifest: ModelManifest }
+  | { readonly type: 'load'; readonly id: number; readonly key: string; readonly manifest: ModelManifest }
   | { readonly type: 'close' }
   | { readonly type: 'unload'; readonly id: number; readonly model: string }
   | {

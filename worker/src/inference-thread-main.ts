@@ -39,13 +39,13 @@ async function closeAll(): Promise<void> {
 
 async function handle(request: Exclude<InferenceRequest, { type: 'close' }>): Promise<InferenceReply> {
   if (request.type === 'load') {
-    const { manifest } = request;
-    let loading = classifiers.get(manifest.name);
+    const { manifest, key } = request;
+    let loading = classifiers.get(key);
     if (!loading) {
       loading = OnnxClassifier.load(manifest, options);
-      classifiers.set(manifest.name, loading);
+      classifiers.set(key, loading);
       // A failed load is not kept: the folder may be fixed while the process runs.
-      loading.catch(() => classifiers.delete(manifest.name));
+      loading.catch(() => classifiers.delete(key));
     }
     await loading;
     return { id: request.id, ok: true };

@@ -52,14 +52,17 @@ export class InferenceThread {
     return this.ended === undefined;
   }
 
-  /** Loads a model's session in the thread (once per model); rejects with its ModelLoadError. */
-  async load(manifest: ModelManifest): Promise<void> {
-    await this.call({ type: 'load', manifest });
+  /**
+   * Loads a model's session in the thread under `key` (once per key); rejects with its
+   * ModelLoadError. Two keys may hold two sessions of one version while one replaces the other.
+   */
+  async load(key: string, manifest: ModelManifest): Promise<void> {
+    await this.call({ type: 'load', key, manifest });
   }
 
-  /** Releases a model's session in the thread (the model is then run elsewhere). */
-  async unload(model: string): Promise<void> {
-    await this.call({ type: 'unload', model });
+  /** Releases the session of `key` in the thread. */
+  async unload(key: string): Promise<void> {
+    await this.call({ type: 'unload', model: key });
   }
 
   /** One onnxruntime run over already-encoded texts of a loaded model. */
@@ -98,7 +101,7 @@ export class InferenceThread {
 
   private call(
     request:
-      | { type: 'load'; manifest: ModelManifest }
+      | { type: 'load'; key: string; manifest: ModelManifest }
       | { type: 'unload'; model: string }
       | { type: 'run'; model: string; batch: readonly EncodedText[] },
   ): Promise<InferenceReply & { ok: true }> {

@@ -14,6 +14,26 @@ export interface WorkerAnnouncement {
    * loopback address it is bound to); the dashboard's batch-size chart reads it there.
    */
   readonly metricsHost: string;
+  /** The model registry as this process sees it (dashboard Models section). */
+  readonly registry?: WorkerRegistryView;
+}
+
+/** Models, versions loaded, last reload and load errors of one worker process. */
+export interface WorkerRegistryView {
+  readonly models: readonly {
+    readonly name: string;
+    readonly default: string | undefined;
+    readonly loaded: readonly string[];
+    readonly versions: readonly string[];
+  }[];
+  /** When the repository was last read (ms since the epoch). */
+  readonly lastReload: number;
+  readonly errors: readonly {
+    readonly ref: string;
+    readonly file: string;
+    readonly error: string;
+    readonly at: number;
+  }[];
 }
 
 /** Seconds between heartbeats; an entry expires after three missed ones. */
@@ -34,7 +54,7 @@ export class WorkerHeartbeat {
   constructor(
     private readonly redis: RedisClient,
     private readonly prefix: string,
-    private readonly announcement: WorkerAnnouncement,
+    private readonly announce: () => WorkerAnnouncement,
   ) {}
 
   /** A unique id for this process. */
@@ -44,21 +64,24 @@ export class WorkerHeartbeat {
 
   /** Beats now and then every {@link HEARTBEAT_SECONDS}. */
   start(): void {
-    const beat = () => {
-      const value = JSON.stringify({ ...this.announcement, lastHeartbeat: Date.now() });
-      this.redis
-        .set(heartbeatKey(this.prefix, this.announcement.id), value, 'EX', HEARTBEAT_SECONDS * 3)
-        .catch(() => {});
-    };
-    beat();
-    this.timer = setInterval(beat, HEARTBEAT_SECONDS * 1_000);
+    this.beat();
+    this.timer = setInterval(() => this.beat(), HEARTBEAT_SECONDS * 1_000);
     this.timer.unref();
+  }
+
+  /** Writes the announcement now (after a model reload, so that the change shows at once). */
+  beat(): void {
+    const announcement = this.announce();
+    const value = JSON.stringify({ ...announcement, lastHeartbeat: Date.now() });
+    this.redis
+      .set(heartbeatKey(this.prefix, announcement.id), value, 'EX', HEARTBEAT_SECONDS * 3)
+      .catch(() => {});
   }
 
   /** Stops beating and removes the key. Safe to call more than once. */
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.timer = undefined;
-    await this.redis.del(heartbeatKey(this.prefix, this.announcement.id)).catch(() => {});
+    await this.redis.del(heartbeatKey(this.prefix, this.announce().id)).catch(() => {});
   }
 }

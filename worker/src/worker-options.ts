@@ -29,6 +29,11 @@ export const WorkerOptionsSchema = z.object({
         .map((m) => m.trim())
         .filter(Boolean),
     ),
+  /**
+   * `SWITCHBOARD_MODEL_POLL_MS`: how often the model repository is read again for added, replaced
+   * or removed models and versions (hot reload); 0 turns polling off.
+   */
+  modelPollMs: int(0).default(5_000),
   /** `WORKER_PROCESSES`: processes started by `switchboard worker`. */
   processes: int(1).default(availableParallelism()),
   /**
@@ -85,6 +90,7 @@ const ENV: Record<keyof WorkerOptions, string> = {
   prefix: 'SWITCHBOARD_QUEUE_PREFIX',
   modelsDir: 'SWITCHBOARD_MODELS',
   models: 'SWITCHBOARD_WORKER_MODELS',
+  modelPollMs: 'SWITCHBOARD_MODEL_POLL_MS',
   processes: 'WORKER_PROCESSES',
   concurrency: 'WORKER_CONCURRENCY',
   maxBatch: 'BATCH_MAX_SIZE',

@@ -7,11 +7,12 @@ import {
   MAX_TEXT_CHARS,
   MAX_TEXTS_PER_REQUEST,
 } from './limits.js';
+import { MODEL_REF_PATTERN } from './model-ref.js';
 
 // BullMQ job ids may not contain ':' and must not look like integers.
 const REQUEST_ID = /^[A-Za-z][A-Za-z0-9_.-]*$/;
 const CHANNEL = /^[a-z][a-z0-9-]{0,31}$/;
-const MODEL = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
+const MODEL = MODEL_REF_PATTERN;
 
 // Validation must refuse, never throw: JSON.stringify throws on BigInt and circular references.
 function jsonLength(value: unknown): number | undefined {

@@ -4,7 +4,7 @@ import { type ClassifierOptions, OnnxClassifier } from './onnx-classifier.js';
 
 /**
  * Loads classifiers from a {@link ModelCatalog} on first use and keeps one onnxruntime session
- * per model for the life of the process.
+ * per model version for the life of the process (workers, which reload, use their own registry).
  */
 export class ModelRepository {
   readonly catalog: ModelCatalog;
@@ -16,21 +16,22 @@ export class ModelRepository {
     this.options = options;
   }
 
-  /** The classifier for a model name; loads it on first call. */
-  get(name: string): Promise<OnnxClassifier> {
-    let pending = this.loading.get(name);
+  /** The classifier for `name` (its default version) or `name@version`; loads it on first call. */
+  async get(word: string): Promise<OnnxClassifier> {
+    const manifest = await this.catalog.get(word);
+    let pending = this.loading.get(manifest.ref);
     if (!pending) {
-      pending = this.catalog.get(name).then((m) => OnnxClassifier.load(m, this.options));
-      this.loading.set(name, pending);
+      pending = OnnxClassifier.load(manifest, this.options);
+      this.loading.set(manifest.ref, pending);
       // A failed load is not cached: the folder may be fixed while the process runs.
-      pending.catch(() => this.loading.delete(name));
+      pending.catch(() => this.loading.delete(manifest.ref));
     }
     return pending;
   }
 
-  /** Loads every listed model now (workers do this at start so the first job is not slow). */
+  /** Loads the default version of every listed model now, so that the first text is not slow. */
   async loadAll(names?: readonly string[]): Promise<OnnxClassifier[]> {
-    const wanted = names ?? (await this.catalog.names());
+    const wanted = names ?? (await this.catalog.modelNames());
     const known = await this.catalog.names();
     for (const n of wanted) if (!known.includes(n)) throw new UnknownModelError(n, known);
     return Promise.all(wanted.map((n) => this.get(n)));

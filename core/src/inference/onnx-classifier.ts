@@ -3,6 +3,7 @@ import { ModelLoadError, SwitchboardError } from '../errors.js';
 import { createEncoder, type ModelManifest } from '../model/model-folder.js';
 import type { EncodedText, InputEncoder } from '../text/input-encoder.js';
 import { scoreLogits, type TextClassification } from './label-scores.js';
+import { logitsAsFloat32 } from './logits-data.js';
 
 /** onnxruntime session settings. */
 export interface ClassifierOptions {
@@ -172,7 +173,7 @@ export class OnnxClassifier {
         `gives logits of shape [${logits.dims.join(', ')}] but config.json has ${labels.length} labels`,
       );
     }
-    const data = logits.data as Float32Array;
+    const data = logitsAsFloat32(logits, this.manifest.onnxPath);
     return batch.map((encoded, row) => {
       const ranked = scoreLogits(data, row * labels.length, labels, multiLabel);
       return { labels: ranked, top: ranked[0]!, truncated: encoded.truncated };

@@ -11,6 +11,9 @@ export const HfConfigSchema = z.looseObject({
   label2id: z.record(z.string(), z.number().int()).optional(),
   problem_type: z.enum(['single_label_classification', 'multi_label_classification', 'regression']).nullish(),
   max_position_embeddings: z.number().int().positive().optional(),
+  // RoBERTa-family position tables start after the padding index (see model-input-limit.ts).
+  model_type: z.string().optional(),
+  pad_token_id: z.number().int().nullish(),
 });
 /** Parsed `config.json`. */
 export type HfConfig = z.infer<typeof HfConfigSchema>;
@@ -42,6 +45,27 @@ export const SwitchboardSpecSchema = z.object({
   thresholds: z.record(z.string(), z.number().min(0).max(1)).default({}),
   featurizer: FeaturizerSchema.optional(),
   training: z.looseObject({}).optional(),
+  /** How `switchboard quantize` made this copy (written by it, informational). */
+  quantization: z.looseObject({}).optional(),
+  /** The graph file, relative to the folder, when it is not one the loader looks for by itself. */
+  model_file: z
+    .string()
+    .regex(
+      /^[\w.-]+(\/[\w.-]+)*\.onnx$/,
+      'must be a .onnx path inside the model folder, e.g. onnx/model.onnx',
+    )
+    .refine((path) => !path.split('/').includes('..'), 'must be a .onnx path inside the model folder')
+    .optional(),
 });
 /** Parsed `switchboard.json`. */
 export type SwitchboardSpec = z.infer<typeof SwitchboardSpecSchema>;
+
+/**
+ * A versioned model's own `switchboard.json` (`models/<name>/switchboard.json`, beside the version
+ * folders): the version a bare name means. Without it, the newest version is the default.
+ */
+export const ModelSpecSchema = z.looseObject({
+  default_version: z.string().min(1).optional(),
+});
+/** Parsed model-level `switchboard.json`. */
+export type ModelSpec = z.infer<typeof ModelSpecSchema>;

@@ -87,6 +87,12 @@ ${logout}
 <div id="workers"></div>
 </section>
 <section class="card wide">
+<h2>Models <small>versions, where each is loaded, last reload, load errors</small></h2>
+<div id="models"></div>
+<div id="model-reloads"></div>
+<div id="model-errors"></div>
+</section>
+<section class="card wide">
 <h2>Redis</h2>
 <dl id="redis" class="redis"></dl>
 </section>

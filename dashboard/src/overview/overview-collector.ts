@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { type BatchSizeReport, scrapeBatchSizes } from './batch-size-scraper.js';
 import { type JobStatistics, jobStatistics } from './job-statistics.js';
 import { failureRates, minuteSeries, minuteStarts } from './minute-series.js';
+import { type ModelRegistryView, modelRegistryView } from './model-registry.js';
 import type { QueueRegistry } from './queue-registry.js';
 import { RecentJobs } from './recent-jobs.js';
 import { type RedisMemory, redisMemory } from './redis-memory.js';
@@ -48,6 +49,8 @@ export interface OverviewSnapshot {
   readonly jobs: (JobStatistics & { readonly sampleSize: number }) | null;
   readonly batchSizes: BatchSizeReport | null;
   readonly workers: readonly WorkerEntry[];
+  /** Models and versions as the workers serve them (from their heartbeats). */
+  readonly models: ModelRegistryView;
   /** What could not be read this time, in words. */
   readonly problems: readonly string[];
 }
@@ -161,6 +164,7 @@ export class OverviewCollector {
       jobs,
       batchSizes,
       workers: workers ?? [],
+      models: modelRegistryView(workers ?? []),
       problems,
     };
   }
@@ -180,6 +184,7 @@ export class OverviewCollector {
       jobs: null,
       batchSizes: null,
       workers: [],
+      models: modelRegistryView([]),
       problems,
     };
   }

@@ -12,6 +12,53 @@ export interface WorkerEntry {
   /** Where its `/metrics` can be reached ('' from workers older than this field: use `host`). */
   readonly metricsHost: string;
   readonly lastHeartbeat: number;
+  /** Models, versions loaded, last reload and load errors (workers that predate it send none). */
+  readonly registry?: WorkerRegistry | undefined;
+}
+
+/** The model registry as one worker process sees it. */
+export interface WorkerRegistry {
+  readonly models: readonly {
+    readonly name: string;
+    readonly default: string | undefined;
+    readonly loaded: readonly string[];
+    readonly versions: readonly string[];
+  }[];
+  readonly lastReload: number;
+  readonly errors: readonly {
+    readonly ref: string;
+    readonly file: string;
+    readonly error: string;
+    readonly at: number;
+  }[];
+}
+
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
+const text = (v: unknown): string => (typeof v === 'string' ? v : '');
+
+// A heartbeat is read leniently: one odd field must not hide the worker.
+function parseRegistry(value: unknown): WorkerRegistry | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  const models = Array.isArray(r.models) ? r.models : [];
+  const errors = Array.isArray(r.errors) ? r.errors : [];
+  return {
+    models: models
+      .filter(
+        (m): m is Record<string, unknown> =>
+          typeof m === 'object' && m !== null && typeof m.name === 'string',
+      )
+      .map((m) => ({
+        name: m.name as string,
+        default: typeof m.default === 'string' ? m.default : undefined,
+        loaded: strings(m.loaded),
+        versions: strings(m.versions),
+      })),
+    lastReload: Number(r.lastReload) || 0,
+    errors: errors
+      .filter((e): e is Record<string, unknown> => typeof e === 'object' && e !== null)
+      .map((e) => ({ ref: text(e.ref), file: text(e.file), error: text(e.error), at: Number(e.at) || 0 })),
+  };
 }
 
 function parseEntry(text: string | null): WorkerEntry | undefined {
@@ -28,6 +75,7 @@ function parseEntry(text: string | null): WorkerEntry | undefined {
       metricsPort: Number(v.metricsPort) || 0,
       metricsHost: typeof v.metricsHost === 'string' ? v.metricsHost : '',
       lastHeartbeat: Number(v.lastHeartbeat) || 0,
+      registry: parseRegistry(v.registry),
     };
   } catch {
     return undefined;

@@ -12,7 +12,16 @@ export type ModelSummary = Pick<
   | 'maxInputTokens'
   | 'sizeBytes'
   | 'description'
->;
+> & {
+  /** Every usable version, oldest first (one for a single-folder model). */
+  readonly versions?: readonly VersionSummary[];
+};
+
+/** One version of a model in the list. */
+export type VersionSummary = Omit<ModelSummary, 'name' | 'versions'> & {
+  /** The version a bare name runs on. */
+  readonly isDefault: boolean;
+};
 
 /** What the list shows of a folder that fails to load (a `BrokenModel` is one). */
 export interface BrokenSummary {
@@ -32,6 +41,15 @@ export type ModelListEntry =
       readonly maxInputTokens: number;
       readonly sizeBytes: number;
       readonly description: string;
+      /** Every usable version, oldest first; `version` above is the default. */
+      readonly versions: readonly {
+        readonly version: string;
+        readonly default: boolean;
+        readonly labels: readonly string[];
+        readonly encoder: 'tokenizer' | 'featurizer';
+        readonly sizeBytes: number;
+        readonly description: string;
+      }[];
     }
   | { readonly name: string; readonly status: 'broken'; readonly file: string; readonly error: string };
 
@@ -52,6 +70,14 @@ export function modelListJson(
         maxInputTokens: m.maxInputTokens,
         sizeBytes: m.sizeBytes,
         description: m.description,
+        versions: versionsOf(m).map((v) => ({
+          version: v.version,
+          default: v.isDefault,
+          labels: v.labels,
+          encoder: v.encoderKind,
+          sizeBytes: v.sizeBytes,
+          description: v.description,
+        })),
       }),
     ),
     ...broken.map(
@@ -63,18 +89,28 @@ export function modelListJson(
 const MAX_LABELS_SHOWN = 4;
 const HEADER = ['NAME', 'LABELS', 'VERSION', 'ENCODER', 'SIZE', 'DESCRIPTION'];
 
-/** An aligned table of the usable models, then the broken folders with their error. */
+function versionsOf(m: ModelSummary): readonly VersionSummary[] {
+  return m.versions ?? [{ ...m, isDefault: true }];
+}
+
+/**
+ * An aligned table with one row per version (the default one marked), then the broken folders
+ * with their error.
+ */
 export function modelListTable(models: readonly ModelSummary[], broken: readonly BrokenSummary[]): string {
   const out: string[] = [];
   if (models.length > 0) {
-    const rows = models.map((m) => [
-      m.name,
-      compactLabels(m.labels),
-      m.version,
-      m.encoderKind,
-      formatBytes(m.sizeBytes),
-      oneLine(m.description),
-    ]);
+    const rows = models.flatMap((m) => {
+      const versions = versionsOf(m);
+      return versions.map((v) => [
+        m.name,
+        compactLabels(v.labels),
+        versions.length > 1 && v.isDefault ? `${v.version} (default)` : v.version,
+        v.encoderKind,
+        formatBytes(v.sizeBytes),
+        oneLine(v.description),
+      ]);
+    });
     out.push(...alignColumns([HEADER, ...rows]));
   }
   if (broken.length > 0) {

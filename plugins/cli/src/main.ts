@@ -4,6 +4,7 @@ import { cliVersion } from './cli-version.js';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
 import { registerModelsCommand } from './commands/models.js';
+import { registerQuantizeCommand } from './commands/quantize.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
@@ -29,6 +30,7 @@ registerRunCommand(program);
 registerWorkerCommand(program);
 registerTrainCommand(program);
 registerEvalCommand(program);
+registerQuantizeCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -22,6 +22,16 @@ export async function serverModels(
       maxInputTokens: m.maxInputTokens,
       sizeBytes: m.sizeBytes,
       description: m.description,
+      versions: (m.versions ?? []).map((v) => ({
+        labels: v.labels,
+        multiLabel: v.multiLabel,
+        version: v.version,
+        encoderKind: v.encoder,
+        maxInputTokens: v.maxInputTokens,
+        sizeBytes: v.sizeBytes,
+        description: v.description,
+        isDefault: v.default,
+      })),
     })),
     broken: answer.unavailable.map((b) => ({ name: b.name, error: { file: b.file, message: b.error } })),
   };

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -81,6 +81,16 @@ describe('models', () => {
       maxInputTokens: 8,
       sizeBytes: await folderSize('sentiment'),
       description: 'Test sentiment model',
+      versions: [
+        {
+          version: '1.2.3',
+          default: true,
+          labels: ['negative', 'neutral', 'positive'],
+          encoder: 'featurizer',
+          sizeBytes: await folderSize('sentiment'),
+          description: 'Test sentiment model',
+        },
+      ],
     });
     expect(list.at(-1)).toMatchObject({
       name: 'broken-config',
@@ -88,6 +98,40 @@ describe('models', () => {
       file: join(models, 'broken-config', 'config.json'),
     });
     expect(list.at(-1)!.error).toContain('unreadable JSON');
+  });
+
+  it('lists every version of a models/<name>/<version>/ model, the default marked', async () => {
+    const repo = join(root, 'versioned');
+    for (const v of ['1.0.0', '1.10.0', '1.9.0']) {
+      await cp(join(models, 'sentiment'), join(repo, 'sentiment', v), { recursive: true });
+    }
+    await cp(join(models, 'spam'), join(repo, 'spam'), { recursive: true });
+    await mkdir(join(repo, 'sentiment', '2.0.0'));
+    const table = runCli(['models', '--models-dir', repo]);
+    expect(table.status).toBe(0);
+    const rows = table.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('sentiment'))
+      .map((l) => l.split(/ {2,}/)[2]);
+    expect(rows).toEqual(['1.0.0', '1.9.0', '1.10.0 (default)']);
+    expect(table.stdout).toMatch(/^ {2}sentiment@2\.0\.0 +.*2\.0\.0\/config\.json: missing file/m);
+    await writeFile(
+      join(repo, 'sentiment', 'switchboard.json'),
+      JSON.stringify({ default_version: '1.9.0' }),
+    );
+    const list = JSON.parse(runCli(['models', '--json', '--models-dir', repo]).stdout) as {
+      name: string;
+      version?: string;
+      versions?: { version: string; default: boolean }[];
+    }[];
+    const sentiment = list.find((m) => m.name === 'sentiment')!;
+    expect(sentiment.version).toBe('1.9.0');
+    expect(sentiment.versions!.map((v) => [v.version, v.default])).toEqual([
+      ['1.0.0', false],
+      ['1.9.0', true],
+      ['1.10.0', false],
+    ]);
+    expect(list.find((m) => m.name === 'spam')!.versions).toHaveLength(1);
   });
 
   it('says how to get models when the repository is empty, and fails on a missing one', async () => {

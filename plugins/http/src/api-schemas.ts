@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, unreadableText } from '@switchboard/core';
+import { MAX_TEXT_CHARS, MAX_TEXTS_PER_REQUEST, MODEL_REF_PATTERN, unreadableText } from '@switchboard/core';
 import { TEI_ERROR_TYPES } from './tei-errors.js';
 
 const required =
@@ -17,10 +17,10 @@ export const TextSchema = z
   })
   .openapi({ example: 'I love this product' });
 
-/** A model name as the repository addresses it. */
+/** A model as the repository addresses it: `name` (its default version) or `name@version`. */
 export const ModelNameSchema = z
   .string({ error: required('a string') })
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, { error: 'is not a valid model name' })
+  .regex(MODEL_REF_PATTERN, { error: 'is not a valid model name (name or name@version)' })
   .openapi({ example: 'sentiment' });
 
 /** Body of `POST /v1/classify`. */
@@ -114,12 +114,28 @@ export const JobParamsSchema = z.object({
     .openapi({ param: { name: 'id', in: 'path' }, example: 'http-0f3c9a2b4d5e6f708192a3b4c5d6e7f8' }),
 });
 
+/** One version of a model in `GET /v1/models`. */
+export const ModelVersionInfoSchema = z
+  .object({
+    version: z.string(),
+    default: z.boolean().openapi({ description: 'The version the bare model name runs on.' }),
+    labels: z.array(z.string()),
+    description: z.string(),
+    multiLabel: z.boolean(),
+    maxInputTokens: z.number().int(),
+    encoder: z.enum(['tokenizer', 'featurizer']),
+    sizeBytes: z.number().int(),
+  })
+  .openapi('ModelVersionInfo');
+
 /** One entry of `GET /v1/models`. */
 export const ModelInfoSchema = z
   .object({
     name: z.string(),
     labels: z.array(z.string()),
-    version: z.string(),
+    version: z.string().openapi({
+      description: 'The default version (what the bare name runs on); name any other as `name@version`.',
+    }),
     description: z.string(),
     multiLabel: z.boolean().openapi({ description: 'Independent (sigmoid) scores per label.' }),
     maxInputTokens: z.number().int(),
@@ -127,6 +143,7 @@ export const ModelInfoSchema = z
       description: '`tokenizer` (Hugging Face tokenizer.json) or `featurizer` (hashed n-grams).',
     }),
     sizeBytes: z.number().int().openapi({ description: 'Size of the model files.' }),
+    versions: z.array(ModelVersionInfoSchema).openapi({ description: 'Every usable version, oldest first.' }),
   })
   .openapi('ModelInfo');
 
@@ -134,9 +151,10 @@ export const ModelInfoSchema = z
 export const ModelsResponseSchema = z
   .object({
     models: z.array(ModelInfoSchema),
-    unavailable: z
-      .array(z.object({ name: z.string(), file: z.string(), error: z.string() }))
-      .openapi({ description: 'Model folders that cannot be loaded, with the reason.' }),
+    unavailable: z.array(z.object({ name: z.string(), file: z.string(), error: z.string() })).openapi({
+      description:
+        'Model and version folders that cannot be loaded (`name` or `name@version`), with the reason.',
+    }),
     default: z.string().openapi({ description: 'The model `/v1/classify` uses when none is named.' }),
   })
   .openapi('ModelsResponse');

@@ -1,4 +1,4 @@
-import { ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
+import { ModelCatalog, type ModelManifest, parseModelRef, UnknownModelError } from '@switchboard/core';
 
 /** How long names and manifests are reused before the folder is read again. */
 const FRESH_MS = 5_000;
@@ -24,16 +24,23 @@ export class ModelDirectory {
   }
 
   /**
-   * Resolves when the repository has a folder called `name`.
-   * @throws UnknownModelError listing the models that exist
+   * Resolves when the repository has the model a word names (`name` or `name@version`).
+   * @throws UnknownModelError listing the models that exist (or, for an unknown version, the
+   * versions of that model)
    */
-  async require(name: string): Promise<void> {
+  async require(word: string): Promise<void> {
     const names = await this.fresh(
       this.names,
       () => this.catalog.names(),
       (c) => (this.names = c),
     );
-    if (!names.includes(name)) throw new UnknownModelError(name, names);
+    if (names.includes(word)) return;
+    const { name } = parseModelRef(word);
+    const versions = names.filter((n) => n.startsWith(`${name}@`));
+    throw new UnknownModelError(
+      word,
+      names.includes(name) ? versions : names.filter((n) => !n.includes('@')),
+    );
   }
 
   /** The manifest of `name`; throws UnknownModelError or ModelLoadError. */

@@ -29,7 +29,15 @@ afterAll(async () => {
 
 describe('ModelCatalog', () => {
   it('names the model folders, sorted, without hidden folders or files', async () => {
-    expect(await catalog.names()).toEqual(['broken-config', 'broken-json', 'sentiment', 'spam']);
+    expect(await catalog.modelNames()).toEqual(['broken-config', 'broken-json', 'sentiment', 'spam']);
+    expect(await catalog.names()).toEqual([
+      'broken-config',
+      'broken-json',
+      'sentiment',
+      'sentiment@1.0.0',
+      'spam',
+      'spam@1.0.0',
+    ]);
   });
 
   it('counts a symbolic link to a model folder as a model, and not one to a file or nowhere', async () => {
@@ -42,7 +50,7 @@ describe('ModelCatalog', () => {
       await symlink(join(outside.path, 'notes.txt'), join(linked.path, 'notes'));
       await symlink(join(outside.path, 'gone'), join(linked.path, 'dangling'));
       const repo = new ModelCatalog(linked.path);
-      expect(await repo.names()).toEqual(['toxicity']);
+      expect(await repo.modelNames()).toEqual(['toxicity']);
       expect((await repo.get('toxicity')).labels).toEqual(['ok', 'toxic']);
     } finally {
       await linked.remove();
@@ -89,7 +97,7 @@ describe('ModelCatalog', () => {
 
   it('names the repository folder when it does not exist', async () => {
     const missing = new ModelCatalog(join(tmp.path, 'nowhere'));
-    const err = await missing.names().catch((e: unknown) => e);
+    const err = await missing.modelNames().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ModelLoadError);
     expect((err as ModelLoadError).file).toBe(join(tmp.path, 'nowhere'));
   });

@@ -96,24 +96,42 @@ describe('readModelFolder', () => {
     await expectLoadError(readModelFolder(dir), join(dir, 'config.json'), /duplicate labels/);
   });
 
-  it('rejects a label2id that disagrees with id2label', async () => {
+  it('warns about, and does not refuse, a label2id that disagrees with id2label', async () => {
     const dir = await goodFolder();
     await editJson(join(dir, 'config.json'), (c) => {
       c.label2id = { negative: 1, positive: 0 };
     });
-    await expectLoadError(
-      readModelFolder(dir),
-      join(dir, 'config.json'),
-      /label2id\["negative"\] disagrees with id2label \(expected 0\)/,
+    const manifest = await readModelFolder(dir);
+    expect(manifest.labels).toEqual(['negative', 'positive']);
+    expect(manifest.warnings.join('\n')).toMatch(
+      /config\.json: label2id\["negative"\] disagrees with id2label \(expected 0\); id2label is used/,
     );
   });
 
-  it('rejects a label2id with labels id2label does not have', async () => {
+  it('warns about a label2id with labels id2label does not have', async () => {
     const dir = await goodFolder();
     await editJson(join(dir, 'config.json'), (c) => {
       c.label2id = { negative: 0, positive: 1, neutral: 2 };
     });
-    await expectLoadError(readModelFolder(dir), join(dir, 'config.json'), /label2id.*"neutral".*id2label/);
+    const manifest = await readModelFolder(dir);
+    expect(manifest.warnings).toEqual([expect.stringMatching(/label2id has "neutral".*id2label/)]);
+  });
+
+  it('has no warnings when label2id agrees', async () => {
+    expect((await readModelFolder(await goodFolder())).warnings).toEqual([]);
+  });
+
+  it('refuses a regression head: one label and no problem_type', async () => {
+    const dir = await goodFolder({ labels: ['LABEL_0'] });
+    await expectLoadError(readModelFolder(dir), join(dir, 'config.json'), /regression head/);
+  });
+
+  it('accepts one label when problem_type says multi-label', async () => {
+    const dir = await goodFolder({
+      labels: ['toxic'],
+      config: { problem_type: 'multi_label_classification' },
+    });
+    expect((await readModelFolder(dir)).labels).toEqual(['toxic']);
   });
 
   it('rejects a folder with neither tokenizer.json nor a featurizer', async () => {
@@ -124,10 +142,37 @@ describe('readModelFolder', () => {
     await expectLoadError(readModelFolder(dir), join(dir, 'tokenizer.json'), /missing file.*no featurizer/);
   });
 
-  it('rejects a folder without model.onnx or onnx/model.onnx', async () => {
+  it('rejects a folder without any graph file, naming every file it looked for', async () => {
     const dir = await goodFolder();
     await rm(join(dir, 'model.onnx'));
-    await expectLoadError(readModelFolder(dir), join(dir, 'model.onnx'), /missing file.*onnx\/model\.onnx/);
+    await expectLoadError(
+      readModelFolder(dir),
+      join(dir, 'model.onnx'),
+      /missing file.*onnx\/model\.onnx, model_quantized\.onnx, onnx\/model_quantized\.onnx, onnx\/model_int8\.onnx, onnx\/model_fp16\.onnx/,
+    );
+  });
+
+  it('prefers files in the documented order and lets switchboard.json name the file', async () => {
+    const dir = await goodFolder();
+    await mkdir(join(dir, 'onnx'));
+    const graph = await readFile(join(dir, 'model.onnx'));
+    await rm(join(dir, 'model.onnx'));
+    for (const f of ['onnx/model_fp16.onnx', 'onnx/model_int8.onnx']) await writeFile(join(dir, f), graph);
+    expect((await readModelFolder(dir)).onnxPath).toBe(join(dir, 'onnx', 'model_int8.onnx'));
+    await writeFile(join(dir, 'model_quantized.onnx'), graph);
+    expect((await readModelFolder(dir)).onnxPath).toBe(join(dir, 'model_quantized.onnx'));
+    await editJson(join(dir, 'switchboard.json'), (s) => {
+      s.model_file = 'onnx/model_fp16.onnx';
+    });
+    expect((await readModelFolder(dir)).onnxPath).toBe(join(dir, 'onnx', 'model_fp16.onnx'));
+    await editJson(join(dir, 'switchboard.json'), (s) => {
+      s.model_file = 'onnx/missing.onnx';
+    });
+    await expectLoadError(readModelFolder(dir), join(dir, 'onnx', 'missing.onnx'), /names it as model_file/);
+    await editJson(join(dir, 'switchboard.json'), (s) => {
+      s.model_file = '../elsewhere/model.onnx';
+    });
+    await expectLoadError(readModelFolder(dir), join(dir, 'switchboard.json'), /model_file/);
   });
 
   it('finds onnx/model.onnx when model.onnx is absent', async () => {

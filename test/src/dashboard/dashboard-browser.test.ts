@@ -95,6 +95,12 @@ describe('dashboard in a real browser', () => {
     await waitForText(admin, countCell('classify', 'completed'), '0');
     await admin.waitForSelector('[data-testid="worker-rows"] tr', { timeout: UI_TIMEOUT_MS });
     expect(await admin.locator('[data-testid="worker-rows"]').textContent()).toContain(FAST_MODEL);
+    // The Models section: the model, its version, and the worker that has it loaded.
+    await admin.waitForSelector('[data-testid="model-rows"] tr', { timeout: UI_TIMEOUT_MS });
+    const modelRow = await admin.locator('[data-testid="model-rows"] tr').first().textContent();
+    expect(modelRow).toContain(FAST_MODEL);
+    expect(modelRow).toContain('1.0.0');
+    expect(modelRow).toContain(String(worker.pid));
 
     await admin.click('tr[data-queue="classify"] button[data-action="pause"]');
     await waitForText(admin, 'tr[data-queue="classify"] .queue-state', 'paused');

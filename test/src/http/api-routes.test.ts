@@ -239,8 +239,23 @@ describe('GET /v1/models', () => {
         labels: [...CUE_LABELS],
         version: '1.0.0',
         multiLabel: false,
+        versions: [expect.objectContaining({ version: '1.0.0', default: true, labels: [...CUE_LABELS] })],
       }),
     ]);
+  });
+
+  it('classifies with name@version, and answers an unknown version with the versions there are', async () => {
+    const res = await call(api.url, 'POST', '/v1/classify', {
+      body: { inputs: 'sunny', model: `${FAST_MODEL}@1.0.0` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ model: FAST_MODEL, version: '1.0.0' });
+    expect(res.body.results[0].top.label).toBe('positive');
+    const unknown = await call(api.url, 'POST', '/v1/classify', {
+      body: { inputs: 'sunny', model: `${FAST_MODEL}@9` },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.code).toBe('unknown_model');
   });
 });
 

@@ -140,7 +140,7 @@ describe('InferenceThread', () => {
   it('rejects runs waiting when it is closed, and every call after', async () => {
     const thread = new InferenceThread({});
     const manifest = await readModelFolder(join(models.dir, SLOW_MODEL));
-    await thread.load(manifest);
+    await thread.load(SLOW_MODEL, manifest);
     const threaded = new WorkerModels(models.dir, { inferenceThread: 'always' });
     const encoder = await threaded.get(SLOW_MODEL);
     const batch = encoder.encode(Array.from({ length: 64 }, () => 'rainy'));
@@ -162,8 +162,8 @@ describe('InferenceThread', () => {
   it('releases an unloaded model: runs of it are then refused, the others go on', async () => {
     const thread = new InferenceThread({});
     try {
-      await thread.load(await readModelFolder(join(models.dir, FAST_MODEL)));
-      await thread.load(await readModelFolder(join(models.dir, SLOW_MODEL)));
+      await thread.load(FAST_MODEL, await readModelFolder(join(models.dir, FAST_MODEL)));
+      await thread.load(SLOW_MODEL, await readModelFolder(join(models.dir, SLOW_MODEL)));
       const batch = [{ ids: [1, 2], truncated: false }];
       expect(await thread.run(FAST_MODEL, batch)).toHaveLength(1);
       await thread.unload(FAST_MODEL);

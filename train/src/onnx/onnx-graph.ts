@@ -4,10 +4,11 @@ import onnxProto from 'onnx-proto';
 const { onnx } = onnxProto;
 
 /** Element types the builders use. */
-export type ElemType = 'float' | 'int64' | 'int32';
+export type ElemType = 'float' | 'float16' | 'int64' | 'int32';
 
 const DATA_TYPE: Record<ElemType, number> = {
   float: onnx.TensorProto.DataType.FLOAT,
+  float16: onnx.TensorProto.DataType.FLOAT16,
   int64: onnx.TensorProto.DataType.INT64,
   int32: onnx.TensorProto.DataType.INT32,
 };

@@ -20,6 +20,8 @@ export interface MeanPoolModelOptions {
   readonly extraInputs?: readonly string[];
   /** Seed of the weights, so two builds with one seed are the same model. Default 1. */
   readonly seed?: number;
+  /** Element type of `logits`; `float16` as `model_fp16.onnx` exports give. Default `float`. */
+  readonly logitsType?: 'float' | 'float16';
 }
 
 /**
@@ -34,7 +36,8 @@ export function buildMeanPoolModel(o: MeanPoolModelOptions): Uint8Array {
   const mask = o.withMask === false ? undefined : g.input('attention_mask', idType, ['batch', 'sequence']);
   const types = w.typeEmbedding ? g.input('token_type_ids', idType, ['batch', 'sequence']) : undefined;
   for (const name of o.extraInputs ?? []) g.input(name, idType, ['batch', 'sequence']);
-  g.output('logits', 'float', ['batch', o.classes]);
+  const half = o.logitsType === 'float16';
+  g.output('logits', half ? 'float16' : 'float', ['batch', o.classes]);
 
   const table = g.floats('embedding', [o.vocab, w.dim], w.embedding);
   let vectors = g.node('Gather', [table, ids], { axis: 0 });
@@ -58,7 +61,8 @@ export function buildMeanPoolModel(o: MeanPoolModelOptions): Uint8Array {
   }
   const weight = g.floats('classifier.weight', [w.dim, o.classes], w.weight);
   const bias = g.floats('classifier.bias', [o.classes], w.bias);
-  g.node('Add', [g.node('MatMul', [mean, weight]), bias], {}, 'logits');
+  const logits = g.node('Add', [g.node('MatMul', [mean, weight]), bias], {}, half ? undefined : 'logits');
+  if (half) g.node('Cast', [logits], { to: 10 }, 'logits');
   return g.toBytes('switchboard-test-mean-pool');
 }
 
