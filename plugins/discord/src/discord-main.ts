@@ -1,5 +1,5 @@
 /**
- * Entry point of the Discord service: `node --import tsx plugins/discord/src/discord-main.ts`, or
+ * Entry point of the Discord service: `node plugins/discord/dist/discord-main.js`, or
  * started by `switchboard start` when DISCORD_TOKEN and DISCORD_APPLICATION_ID are set.
  */
 import { runChannel } from '@switchboard/channel';

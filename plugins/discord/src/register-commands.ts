@@ -1,6 +1,6 @@
 /**
  * Registers the bot's commands with Discord:
- * `node --import tsx plugins/discord/src/register-commands.ts [--guild ID]`.
+ * `node plugins/discord/dist/register-commands.js [--guild ID]`.
  * With `--guild` the commands go to one guild and work at once (development); without, they are
  * global. `model:` is autocompleted from the live model list; registering checks that the model
  * repository (SWITCHBOARD_MODELS) holds a usable model at all.
@@ -39,7 +39,7 @@ async function main(): Promise<number> {
     allowPositionals: false,
   });
   if (values.help) {
-    console.log('Usage: node --import tsx plugins/discord/src/register-commands.ts [--guild ID]');
+    console.log('Usage: node plugins/discord/dist/register-commands.js [--guild ID]');
     console.log('Needs DISCORD_TOKEN and DISCORD_APPLICATION_ID; reads models from SWITCHBOARD_MODELS.');
     return 0;
   }

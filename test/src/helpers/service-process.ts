@@ -24,8 +24,8 @@ export interface ServiceExit {
 const MAX_OUTPUT_CHARS = 32 * 1024 * 1024;
 
 /**
- * One service run as its own process, as the stack runs it (its declared entry, through tsx when
- * that is a TypeScript source): configured only through
+ * One service run as its own process, as the stack runs it (its declared, compiled entry with plain
+ * `node`): configured only through
  * its environment, ready once it sends its IPC `ready` message. Unlike the worker helper it keeps
  * everything the process writes (stdout and stderr), for tests that read the whole log.
  */

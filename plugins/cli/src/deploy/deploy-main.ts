@@ -1,7 +1,7 @@
 /**
  * `pnpm deploy:gen` writes the deployment files from the `switchboard.service` blocks;
  * `pnpm deploy:check` (`--check`) writes nothing and fails when any of them is out of date.
- *   node --import tsx plugins/cli/src/deploy/deploy-main.ts [--check] [--root DIR]
+ *   node plugins/cli/dist/deploy/deploy-main.js [--check] [--root DIR]  (pnpm deploy:gen / deploy:check)
  */
 import { REPO_ROOT } from '../stack/repo-root.js';
 import { checkDeployFiles, writeDeployFiles } from './deploy-files.js';

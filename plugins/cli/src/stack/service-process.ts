@@ -17,8 +17,8 @@ export interface ServiceProcessOptions {
 }
 
 /**
- * One service of the stack in its own Node process, running its declared entry as it is (through
- * tsx when that is a TypeScript source). Waits for its ready handshake, restarts it with a growing delay if it dies, and stops it
+ * One service of the stack in its own Node process, running its declared, compiled entry with plain
+ * `node`. Waits for its ready handshake, restarts it with a growing delay if it dies, and stops it
  * with SIGTERM so that it can drain.
  */
 export class ServiceProcess {
