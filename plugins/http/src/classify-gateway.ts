@@ -25,7 +25,18 @@ export interface Submission {
   readonly idempotencyKey?: string | undefined;
   /** Wait for the result (up to the wait timeout) or answer at once. */
   readonly wait: boolean;
+  /**
+   * A checked callback URL: the job is answered at once and its result POSTed there (through the
+   * `webhook` channel's delivery queue) instead of being waited for.
+   */
+  readonly callbackUrl?: string | undefined;
 }
+
+/** The channel of jobs whose result goes to a callback URL (`deliver-webhook`). */
+export const WEBHOOK_CHANNEL = 'webhook';
+
+/** Channels whose jobs the API serves at `GET /v1/jobs/{id}`. */
+const API_CHANNELS = new Set(['http', WEBHOOK_CHANNEL]);
 
 /** What became of a submission: its result, or an accepted job to poll. */
 export type Outcome =
@@ -76,12 +87,14 @@ export class ClassifyGateway {
           id,
           model: s.model,
           texts: s.texts,
-          channel: 'http',
           requester: { id: s.caller },
-          replyMode: 'wait',
+          ...(s.callbackUrl === undefined
+            ? { channel: 'http', replyMode: 'wait' }
+            : { channel: WEBHOOK_CHANNEL, replyMode: 'deliver', replyTo: { callbackUrl: s.callbackUrl } }),
         }),
       );
     }
+    if (s.callbackUrl !== undefined) return this.accepted(id, existing?.state ?? 'waiting');
     if (!s.wait || this.limits.waitTimeoutMs === 0) return this.accepted(id, existing?.state ?? 'waiting');
     try {
       return { kind: 'done', result: await queue.wait(id, this.limits.waitTimeoutMs) };
@@ -97,7 +110,7 @@ export class ClassifyGateway {
   /** A job of this caller; 404 for unknown ids and for other callers' (or channels') jobs. */
   async job(id: string, caller: string): Promise<JobView> {
     const view = await this.link.get().getJob(id);
-    if (view?.request.channel !== 'http' || view.request.requester.id !== caller) {
+    if (!view || !API_CHANNELS.has(view.request.channel) || view.request.requester.id !== caller) {
       throw new HttpError(
         404,
         'not_found',
@@ -131,7 +144,8 @@ export class ClassifyGateway {
 
 function sameWork(request: ClassifyRequest, s: Submission): boolean {
   return (
-    request.channel === 'http' &&
+    request.channel === (s.callbackUrl === undefined ? 'http' : WEBHOOK_CHANNEL) &&
+    request.replyTo.callbackUrl === s.callbackUrl &&
     request.requester.id === s.caller &&
     request.model === s.model &&
     request.texts.length === s.texts.length &&

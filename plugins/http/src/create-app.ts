@@ -21,6 +21,7 @@ import { type ReadinessCheck, registerOpsRoutes } from './routes/ops-routes.js';
 import { registerPredictRoute } from './routes/predict-route.js';
 import { utf8Body } from './utf8-body.js';
 import { validationError } from './validation-error.js';
+import type { CallbackGuard } from './webhook/callback-guard.js';
 
 /** What the app is built from; {@link HttpServer} wires the real ones. */
 export interface AppDeps {
@@ -34,6 +35,8 @@ export interface AppDeps {
   readonly redis: Redis;
   readonly ready: ReadinessCheck;
   readonly log: Logger;
+  /** Admits `callback_url`s; `undefined` when the server sends no callbacks (no secret set). */
+  readonly callbacks?: CallbackGuard | undefined;
 }
 
 /** Routes that need a key and count against the rate limit. */
@@ -115,7 +118,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
       : next();
   for (const path of PROTECTED) app.use(path, bearerAuth(deps.keyring), limits, bodyChecks);
 
-  registerClassifyRoutes(app, deps.gateway, options.defaultModel);
+  registerClassifyRoutes(app, deps.gateway, options.defaultModel, deps.callbacks);
   registerModelsRoute(app, deps.models, options.defaultModel);
   registerPredictRoute(app, deps.gateway, deps.models, options.predictModel);
   registerOpsRoutes(app, deps.metrics, deps.ready);
