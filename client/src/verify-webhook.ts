@@ -50,7 +50,8 @@ export async function verifyWebhook(
   now: Date = new Date(),
 ): Promise<Job> {
   const key = secret.startsWith('whsec_') ? fromBase64(secret.slice('whsec_'.length)) : undefined;
-  if (!key || key.length === 0) throw new TypeError('The webhook secret must be "whsec_" followed by base64.');
+  if (!key || key.length === 0)
+    throw new TypeError('The webhook secret must be "whsec_" followed by base64.');
   const id = header(headers, 'webhook-id');
   const timestamp = header(headers, 'webhook-timestamp');
   const signatures = header(headers, 'webhook-signature');
@@ -60,7 +61,9 @@ export async function verifyWebhook(
   const seconds = /^\d{1,15}$/.test(timestamp) ? Number(timestamp) : Number.NaN;
   if (!Number.isFinite(seconds)) throw new WebhookVerificationError('Malformed webhook-timestamp.');
   if (Math.abs(now.getTime() / 1_000 - seconds) > WEBHOOK_TOLERANCE_SECONDS) {
-    throw new WebhookVerificationError('The webhook timestamp is more than 5 minutes from now (replayed or clock skew).');
+    throw new WebhookVerificationError(
+      'The webhook timestamp is more than 5 minutes from now (replayed or clock skew).',
+    );
   }
   const text = typeof body === 'string' ? body : new TextDecoder().decode(body);
   const subtle = globalThis.crypto.subtle;

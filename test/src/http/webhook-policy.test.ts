@@ -44,7 +44,15 @@ describe('AllowedOrigins', () => {
 
 describe('isInternalAddress', () => {
   it('knows loopback, private, link-local and mapped addresses from public ones', () => {
-    for (const a of ['127.0.0.1', '10.0.0.1', '172.16.5.4', '192.168.1.1', '169.254.169.254', '0.0.0.0', '100.64.0.1']) {
+    for (const a of [
+      '127.0.0.1',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '169.254.169.254',
+      '0.0.0.0',
+      '100.64.0.1',
+    ]) {
       expect(isInternalAddress(a), a).toBe(true);
     }
     for (const a of ['::1', '::', 'fe80::1', 'fd00::1', '::ffff:127.0.0.1', '::ffff:a00:1']) {
@@ -63,7 +71,9 @@ describe('CallbackPolicy', () => {
       { address: '93.184.216.34', family: 4 },
       { address: '10.0.0.7', family: 4 },
     ]);
-    await expect(policy.check('https://two.example.com/x')).rejects.toThrow(/internal address \(10\.0\.0\.7\)/);
+    await expect(policy.check('https://two.example.com/x')).rejects.toThrow(
+      /internal address \(10\.0\.0\.7\)/,
+    );
   });
 
   it('marks a host that does not resolve as transient, and refuses credentials in the URL', async () => {
@@ -79,13 +89,21 @@ describe('CallbackPolicy', () => {
 });
 
 describe('retry decision', () => {
-  const bounds: RetryBounds = { backoffMs: 1_000, maxDelayMs: 3_600_000, maxAttempts: 30, maxAgeMs: 86_400_000 };
+  const bounds: RetryBounds = {
+    backoffMs: 1_000,
+    maxDelayMs: 3_600_000,
+    maxAttempts: 30,
+    maxAgeMs: 86_400_000,
+  };
   const now = 1_000_000_000;
 
   it('backs off exponentially on 5xx, timeouts and connection errors, capped', () => {
     expect(decide('5xx', undefined, 1, now, bounds, now)).toEqual({ kind: 'retry', delayMs: 1_000 });
     expect(decide('timeout', undefined, 3, now, bounds, now)).toEqual({ kind: 'retry', delayMs: 4_000 });
-    expect(decide('connection_error', undefined, 20, now, bounds, now)).toEqual({ kind: 'retry', delayMs: 3_600_000 });
+    expect(decide('connection_error', undefined, 20, now, bounds, now)).toEqual({
+      kind: 'retry',
+      delayMs: 3_600_000,
+    });
   });
 
   it('follows Retry-After on 408 and 429 only', () => {
@@ -97,11 +115,23 @@ describe('retry decision', () => {
 
   it('stops on 410, other 4xx, redirects, after the attempts and past the age bound', () => {
     expect(decide('410', undefined, 1, now, bounds, now)).toMatchObject({ kind: 'stop', outcome: 'gone' });
-    expect(decide('4xx', undefined, 1, now, bounds, now)).toMatchObject({ kind: 'stop', outcome: 'rejected' });
-    expect(decide('3xx', undefined, 1, now, bounds, now)).toMatchObject({ kind: 'stop', outcome: 'redirect' });
-    expect(decide('5xx', undefined, 30, now, bounds, now)).toMatchObject({ kind: 'stop', outcome: 'expired' });
+    expect(decide('4xx', undefined, 1, now, bounds, now)).toMatchObject({
+      kind: 'stop',
+      outcome: 'rejected',
+    });
+    expect(decide('3xx', undefined, 1, now, bounds, now)).toMatchObject({
+      kind: 'stop',
+      outcome: 'redirect',
+    });
+    expect(decide('5xx', undefined, 30, now, bounds, now)).toMatchObject({
+      kind: 'stop',
+      outcome: 'expired',
+    });
     // A Retry-After beyond the day is not waited for.
-    expect(decide('429', 90_000_000, 1, now, bounds, now)).toMatchObject({ kind: 'stop', outcome: 'expired' });
+    expect(decide('429', 90_000_000, 1, now, bounds, now)).toMatchObject({
+      kind: 'stop',
+      outcome: 'expired',
+    });
     expect(decide('2xx', undefined, 1, now, bounds, now)).toEqual({ kind: 'delivered' });
   });
 

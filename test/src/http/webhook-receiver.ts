@@ -29,7 +29,12 @@ export class WebhookReceiver {
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
         const path = req.url ?? '/';
-        const call = { path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+        const call = {
+          path,
+          headers: req.headers,
+          body: Buffer.concat(chunks).toString('utf8'),
+          at: Date.now(),
+        };
         this.calls.set(path, [...(this.calls.get(path) ?? []), call]);
         const react = this.reactions.get(path)?.shift();
         if (react) react(res, call);

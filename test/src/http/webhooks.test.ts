@@ -70,7 +70,9 @@ const attempts = (result: string) => metric('switchboard_webhook_attempts_total'
 const outcomes = (outcome: string) => metric('switchboard_webhook_deliveries_total', `outcome="${outcome}"`);
 
 async function callbackTo(path: string, client = alice): Promise<string> {
-  const accepted = await client.classify(['sunny in town', 'rainy morning'], { callbackUrl: receiver.url(path) });
+  const accepted = await client.classify(['sunny in town', 'rainy morning'], {
+    callbackUrl: receiver.url(path),
+  });
   return accepted.id;
 }
 
@@ -95,7 +97,9 @@ describe('callback_url on POST /v1/classify', () => {
     expect(got!.headers['webhook-signature']).toMatch(/^v1,[A-Za-z0-9+/]+=*$/);
     const job = await verifyWebhook(got!.body, got!.headers, SECRET);
     expect(job.state).toBe('completed');
-    expect(job.result?.results.map((r) => r.top.label)).toEqual(['sunny in town', 'rainy morning'].map(cueLabel));
+    expect(job.result?.results.map((r) => r.top.label)).toEqual(
+      ['sunny in town', 'rainy morning'].map(cueLabel),
+    );
     // Byte for byte what polling would have answered.
     const polled = await call(api.url, 'GET', `/v1/jobs/${res.body.id}`);
     expect(JSON.parse(got!.body)).toEqual(polled.body);
@@ -109,7 +113,9 @@ describe('callback_url on POST /v1/classify', () => {
     const id = await callbackTo('/bob', bob);
     const [got] = await waitFor(() => receiver.callsTo('/bob').length > 0 && receiver.callsTo('/bob'));
     expect((await verifyWebhook(got!.body, got!.headers, BOB_SECRET)).id).toBe(id);
-    await expect(verifyWebhook(got!.body, got!.headers, SECRET)).rejects.toBeInstanceOf(WebhookVerificationError);
+    await expect(verifyWebhook(got!.body, got!.headers, SECRET)).rejects.toBeInstanceOf(
+      WebhookVerificationError,
+    );
   });
 });
 
@@ -132,9 +138,12 @@ describe('retries', () => {
   it('honours Retry-After on 429 and 408', async () => {
     receiver.answer('/slow-down', status(429, { 'Retry-After': '1' }), status(408, { 'Retry-After': '1' }));
     await callbackTo('/slow-down');
-    const calls = await waitFor(() => receiver.callsTo('/slow-down').length >= 3 && receiver.callsTo('/slow-down'), {
-      timeoutMs: 10_000,
-    });
+    const calls = await waitFor(
+      () => receiver.callsTo('/slow-down').length >= 3 && receiver.callsTo('/slow-down'),
+      {
+        timeoutMs: 10_000,
+      },
+    );
     // Backoff alone would have retried after 200 and 400 ms.
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(950);
     expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(950);
@@ -152,7 +161,10 @@ describe('retries', () => {
     const expired = await outcomes('expired');
     const before = await attempts('connection_error');
     await alice.classify('sunny in town', { callbackUrl: `http://127.0.0.1:${closedPort}/nothing` });
-    await waitFor(async () => (await outcomes('expired')) === expired + 1, { what: 'expired', timeoutMs: 15_000 });
+    await waitFor(async () => (await outcomes('expired')) === expired + 1, {
+      what: 'expired',
+      timeoutMs: 15_000,
+    });
     expect(await attempts('connection_error')).toBe(before + 4);
   });
 
@@ -187,14 +199,18 @@ describe('retries', () => {
 
 describe('SSRF guard', () => {
   const refused = async (callbackUrl: string) => {
-    const res = await call(api.url, 'POST', '/v1/classify', { body: { inputs: 'sunny', callback_url: callbackUrl } });
+    const res = await call(api.url, 'POST', '/v1/classify', {
+      body: { inputs: 'sunny', callback_url: callbackUrl },
+    });
     expect(res.status, callbackUrl).toBe(422);
     expect(res.body.code).toBe('callback_not_allowed');
     return res.body.error as string;
   };
 
   it('refuses origins outside HTTP_WEBHOOK_ALLOWED_ORIGINS', async () => {
-    expect(await refused(`http://127.0.0.1:${receiver.port + 1}/x`)).toMatch(/not in the server's HTTP_WEBHOOK_ALLOWED_ORIGINS/);
+    expect(await refused(`http://127.0.0.1:${receiver.port + 1}/x`)).toMatch(
+      /not in the server's HTTP_WEBHOOK_ALLOWED_ORIGINS/,
+    );
     expect(await refused('https://169.254.169.254/latest/meta-data')).toMatch(/ALLOWED_ORIGINS/);
     expect(await refused('ftp://files.example.com/x')).toMatch(/https/);
     expect(await refused('not a url')).toMatch(/not a URL/);
@@ -222,7 +238,9 @@ describe('SSRF guard', () => {
     // receiver.test exists only in the test's resolver: reaching it proves the sender connected to
     // the address the policy resolved, not to a second lookup of its own.
     dns.set('receiver.test', [v4('127.0.0.1')]);
-    const { id } = await alice.classify('sunny in town', { callbackUrl: `http://receiver.test:${receiver.port}/named` });
+    const { id } = await alice.classify('sunny in town', {
+      callbackUrl: `http://receiver.test:${receiver.port}/named`,
+    });
     const [got] = await waitFor(() => receiver.callsTo('/named').length > 0 && receiver.callsTo('/named'));
     expect(got!.headers.host).toBe(`receiver.test:${receiver.port}`);
     expect((await verifyWebhook(got!.body, got!.headers, SECRET)).id).toBe(id);
@@ -268,12 +286,15 @@ describe('verifyWebhook', () => {
 
   it('accepts a genuine delivery (Headers or a plain record)', async () => {
     expect((await verifyWebhook(body, signed(), SECRET)).id).toBe('http-1');
-    expect((await verifyWebhook(new TextEncoder().encode(body), new Headers(signed()), SECRET)).id).toBe('http-1');
-    // A rotation: several signatures, one of them valid.
-    const h = signed();
-    expect((await verifyWebhook(body, { ...h, 'webhook-signature': `v1,AAAA ${h['webhook-signature']}` }, SECRET)).id).toBe(
+    expect((await verifyWebhook(new TextEncoder().encode(body), new Headers(signed()), SECRET)).id).toBe(
       'http-1',
     );
+    // A rotation: several signatures, one of them valid.
+    const h = signed();
+    expect(
+      (await verifyWebhook(body, { ...h, 'webhook-signature': `v1,AAAA ${h['webhook-signature']}` }, SECRET))
+        .id,
+    ).toBe('http-1');
   });
 
   it('refuses forged signatures, altered bodies and stale timestamps', async () => {

@@ -37,7 +37,9 @@ export class AllowedOrigins {
       try {
         url = new URL(wildcard ? raw.replace('*.', 'wildcard-placeholder.') : raw);
       } catch {
-        throw new Error(`HTTP_WEBHOOK_ALLOWED_ORIGINS: "${raw}" is not an origin like https://hooks.example.com`);
+        throw new Error(
+          `HTTP_WEBHOOK_ALLOWED_ORIGINS: "${raw}" is not an origin like https://hooks.example.com`,
+        );
       }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         throw new Error(`HTTP_WEBHOOK_ALLOWED_ORIGINS: "${raw}" must start with http:// or https://`);

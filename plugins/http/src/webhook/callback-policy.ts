@@ -62,7 +62,9 @@ export class CallbackPolicy {
       throw new CallbackRefusedError('callback_url must be an https:// URL.');
     }
     if (url.username || url.password) {
-      throw new CallbackRefusedError('callback_url may not carry credentials; deliveries are signed instead.');
+      throw new CallbackRefusedError(
+        'callback_url may not carry credentials; deliveries are signed instead.',
+      );
     }
     if (!this.origins.allows(url)) {
       throw new CallbackRefusedError(
@@ -89,7 +91,8 @@ export class CallbackPolicy {
       } catch {
         addresses = [];
       }
-      if (addresses.length === 0) throw new CallbackRefusedError(`callback_url's host ${host} does not resolve.`, true);
+      if (addresses.length === 0)
+        throw new CallbackRefusedError(`callback_url's host ${host} does not resolve.`, true);
     }
     if (this.origins.namesExactly(url)) return addresses[0]!;
     // Every address must be public: a host with one public and one internal address could

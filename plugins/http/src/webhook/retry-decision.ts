@@ -16,7 +16,11 @@ export type RetryDecision =
   | { readonly kind: 'delivered' }
   | { readonly kind: 'retry'; readonly delayMs: number }
   /** Give up: `outcome` is counted in `switchboard_webhook_deliveries_total{outcome}`. */
-  | { readonly kind: 'stop'; readonly outcome: 'gone' | 'rejected' | 'redirect' | 'refused' | 'expired'; readonly reason: string };
+  | {
+      readonly kind: 'stop';
+      readonly outcome: 'gone' | 'rejected' | 'redirect' | 'refused' | 'expired';
+      readonly reason: string;
+    };
 
 /** Bounds of the retry schedule. */
 export interface RetryBounds {
@@ -74,7 +78,11 @@ export function decide(
     case '410':
       return { kind: 'stop', outcome: 'gone', reason: 'the receiver answered 410 Gone' };
     case '3xx':
-      return { kind: 'stop', outcome: 'redirect', reason: 'the receiver answered a redirect, which is not followed' };
+      return {
+        kind: 'stop',
+        outcome: 'redirect',
+        reason: 'the receiver answered a redirect, which is not followed',
+      };
     case '4xx':
       return { kind: 'stop', outcome: 'rejected', reason: 'the receiver refused the delivery (4xx)' };
     case 'refused':
@@ -88,7 +96,11 @@ export function decide(
     return { kind: 'stop', outcome: 'expired', reason: `no success after ${attempt} attempts` };
   }
   if (now + delayMs > createdAt + bounds.maxAgeMs) {
-    return { kind: 'stop', outcome: 'expired', reason: `the next attempt would come after the ${bounds.maxAgeMs} ms limit` };
+    return {
+      kind: 'stop',
+      outcome: 'expired',
+      reason: `the next attempt would come after the ${bounds.maxAgeMs} ms limit`,
+    };
   }
   return { kind: 'retry', delayMs };
 }

@@ -10,12 +10,17 @@ import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
 import type { Logger } from 'pino';
 import { WEBHOOK_CHANNEL } from '../classify-gateway.js';
 import { jobBody } from '../job-body.js';
-import { CallbackRefusedError, type CallbackPolicy } from './callback-policy.js';
-import { type AttemptResult, decide, type RetryBounds, resultOfStatus, retryAfterMs } from './retry-decision.js';
-import { SendTimeoutError, sendOnce } from './webhook-sender.js';
+import { type CallbackPolicy, CallbackRefusedError } from './callback-policy.js';
+import {
+  type AttemptResult,
+  decide,
+  type RetryBounds,
+  resultOfStatus,
+  retryAfterMs,
+} from './retry-decision.js';
 import type { WebhookMetrics } from './webhook-metrics.js';
 import type { WebhookSecrets } from './webhook-secrets.js';
-
+import { SendTimeoutError, sendOnce } from './webhook-sender.js';
 
 /** Largest body delivered; a bigger one fails at once rather than being retried for a day. */
 export const MAX_WEBHOOK_BODY_BYTES = 1_048_576;
@@ -139,7 +144,8 @@ export class WebhookDeliverer {
     try {
       target = await this.options.policy.check(callbackUrl);
     } catch (err) {
-      if (err instanceof CallbackRefusedError && err.transient) return { result: 'connection_error', retryAfter: undefined };
+      if (err instanceof CallbackRefusedError && err.transient)
+        return { result: 'connection_error', retryAfter: undefined };
       return { result: 'refused', retryAfter: undefined };
     }
     // Each try is signed anew: receivers refuse timestamps more than 5 minutes old.
@@ -155,7 +161,10 @@ export class WebhookDeliverer {
       const answer = await sendOnce({ ...target, headers, body, timeoutMs: this.options.timeoutMs });
       return { result: resultOfStatus(answer.status), retryAfter: retryAfterMs(answer.retryAfter) };
     } catch (err) {
-      return { result: err instanceof SendTimeoutError ? 'timeout' : 'connection_error', retryAfter: undefined };
+      return {
+        result: err instanceof SendTimeoutError ? 'timeout' : 'connection_error',
+        retryAfter: undefined,
+      };
     }
   }
 }

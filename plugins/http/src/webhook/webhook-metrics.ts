@@ -13,7 +13,16 @@ const RESULTS: readonly AttemptResult[] = [
   'connection_error',
   'refused',
 ];
-const OUTCOMES = ['delivered', 'gone', 'rejected', 'redirect', 'refused', 'expired', 'too_large', 'malformed'];
+const OUTCOMES = [
+  'delivered',
+  'gone',
+  'rejected',
+  'redirect',
+  'refused',
+  'expired',
+  'too_large',
+  'malformed',
+];
 
 /** Counters of webhook deliveries, on the API's `/metrics`. */
 export class WebhookMetrics {
