@@ -1,11 +1,17 @@
 import { randomBytes } from 'node:crypto';
+import { readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { SwitchboardClient, verifyWebhook, WebhookVerificationError } from '@switchboard/client';
+import { connectionFromUrl, deliveryQueueName } from '@switchboard/core';
 import type { ResolvedAddress } from '@switchboard/plugin-http';
+import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cueLabel } from '../helpers/cue-model.js';
+import { cueLabel, writeCueModel } from '../helpers/cue-model.js';
 import { freePort } from '../helpers/free-port.js';
+import { FAST_MODEL } from '../helpers/test-models.js';
 import { waitFor } from '../helpers/wait-for.js';
+import { startWorker, type WorkerProcess } from '../helpers/worker-process.js';
 import { type Api, type Backend, call, KEYS, startApi, startBackend } from './http-stack.js';
 import { hang, status, WebhookReceiver } from './webhook-receiver.js';
 
@@ -308,5 +314,59 @@ describe('verifyWebhook', () => {
     await reject(verifyWebhook(body, signed(new Date(Date.now() + 6 * 60_000)), SECRET));
     // Within the tolerance is fine.
     expect((await verifyWebhook(body, signed(new Date(Date.now() - 4 * 60_000)), SECRET)).id).toBe('http-1');
+  });
+});
+
+describe('durable delivery', () => {
+  it('delivers results and failures that finished while no API was running', async () => {
+    const own = await startBackend({ worker: false });
+    // A model the API lists (it reads only the folder's metadata) but no worker can load.
+    await writeCueModel(join(own.models.dir, 'broken'));
+    for (const file of await readdir(join(own.models.dir, 'broken'))) {
+      if (file.endsWith('.onnx')) await writeFile(join(own.models.dir, 'broken', file), 'not an onnx model');
+    }
+    const options = { webhookSecret: SECRET, webhookAllowedOrigins: `http://127.0.0.1:${receiver.port}` };
+    let worker: WorkerProcess | undefined;
+    let second: Api | undefined;
+    const deliveries = new Queue(deliveryQueueName('webhook'), {
+      connection: connectionFromUrl(own.redisUrl),
+      prefix: own.prefix,
+    });
+    try {
+      const first = await startApi(own, options);
+      const ok = await call(first.url, 'POST', '/v1/classify', {
+        body: { inputs: 'sunny in town', callback_url: receiver.url('/durable') },
+      });
+      const bad = await call(first.url, 'POST', '/v1/classify', {
+        body: { inputs: 'sunny in town', model: 'broken', callback_url: receiver.url('/durable') },
+      });
+      expect([ok.status, bad.status]).toEqual([202, 202]);
+      await first.close();
+
+      worker = await startWorker({ redisUrl: own.redisUrl, prefix: own.prefix, modelsDir: own.models.dir });
+      await waitFor(async () => (await deliveries.getWaitingCount()) === 2, {
+        what: 'two deliveries queued',
+      });
+      expect(receiver.callsTo('/durable')).toHaveLength(0);
+
+      second = await startApi(own, options);
+      const calls = await waitFor(
+        () => receiver.callsTo('/durable').length >= 2 && receiver.callsTo('/durable'),
+      );
+      const jobs = await Promise.all(calls.map((c) => verifyWebhook(c.body, c.headers, SECRET)));
+      const byId = new Map(jobs.map((j) => [j.id, j]));
+      expect(byId.get(ok.body.id)).toMatchObject({ state: 'completed', model: FAST_MODEL });
+      expect(byId.get(bad.body.id)).toMatchObject({
+        state: 'failed',
+        model: 'broken',
+        error: { code: expect.any(String) },
+      });
+      expect(byId.get(bad.body.id)?.result).toBeUndefined();
+    } finally {
+      await deliveries.close();
+      await second?.close();
+      await worker?.stop();
+      await own.close();
+    }
   });
 });
