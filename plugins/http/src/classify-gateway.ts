@@ -3,6 +3,7 @@ import {
   type ClassifyResult,
   type JobState,
   type JobView,
+  markSecretFields,
   newClassifyRequest,
   SwitchboardError,
 } from '@switchboard/core';
@@ -90,7 +91,12 @@ export class ClassifyGateway {
           requester: { id: s.caller },
           ...(s.callbackUrl === undefined
             ? { channel: 'http', replyMode: 'wait' }
-            : { channel: WEBHOOK_CHANNEL, replyMode: 'deliver', replyTo: { callbackUrl: s.callbackUrl } }),
+            : {
+                channel: WEBHOOK_CHANNEL,
+                replyMode: 'deliver',
+                // Hook URLs often carry the receiver's token in the path: the dashboard hides it.
+                replyTo: markSecretFields({ callbackUrl: s.callbackUrl }, ['callbackUrl']),
+              }),
         }),
       );
     }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { SwitchboardClient, verifyWebhook, WebhookVerificationError } from '@switchboard/client';
-import { connectionFromUrl, deliveryQueueName } from '@switchboard/core';
+import { connectionFromUrl, deliveryQueueName, REDACTED, redactSecretFields } from '@switchboard/core';
 import type { ResolvedAddress } from '@switchboard/plugin-http';
 import { Queue } from 'bullmq';
 import { Webhook } from 'standardwebhooks';
