@@ -347,6 +347,10 @@ describe('durable delivery', () => {
       await waitFor(async () => (await deliveries.getWaitingCount()) === 2, {
         what: 'two deliveries queued',
       });
+      // The hook URL is a credential of the receiver's: whatever shows job data hides it.
+      const [queued] = await deliveries.getWaiting();
+      expect(queued!.data.replyTo.callbackUrl).toBe(receiver.url('/durable'));
+      expect(redactSecretFields(queued!.data).replyTo.callbackUrl).toBe(REDACTED);
       expect(receiver.callsTo('/durable')).toHaveLength(0);
 
       second = await startApi(own, options);
