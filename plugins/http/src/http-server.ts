@@ -121,7 +121,8 @@ export class HttpServer {
       });
       // Not awaited: while Redis is down the deliverer connects when it comes back.
       this.deliverer.start().catch((err: unknown) => {
-        this.log.error({ err: (err as Error).message }, 'webhook deliverer failed to start');
+        if (this.closing === undefined)
+          this.log.error({ err: (err as Error).message }, 'webhook deliverer failed to start');
       });
     }
     const app = createApp({

@@ -318,6 +318,21 @@ describe('verifyWebhook', () => {
 });
 
 describe('durable delivery', () => {
+  it('starts and stops promptly while Redis is unreachable', async () => {
+    const down = { ...backend, redisUrl: `redis://127.0.0.1:${closedPort}` };
+    const started = Date.now();
+    const lone = await startApi(down, { webhookSecret: SECRET }, { resolver });
+    dns.set('api.example.com', [v4('93.184.216.34')]);
+    const res = await call(lone.url, 'POST', '/v1/classify', {
+      body: { inputs: 'sunny', callback_url: 'https://api.example.com/x' },
+    });
+    // A callback is accepted only once its job is queued: nothing is answered 202 and then lost.
+    expect(res.status).toBe(503);
+    expect(res.body.code).toBe('queue_unavailable');
+    await lone.close();
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
   it('delivers results and failures that finished while no API was running', async () => {
     const own = await startBackend({ worker: false });
     // A model the API lists (it reads only the folder's metadata) but no worker can load.

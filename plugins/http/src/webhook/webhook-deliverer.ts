@@ -53,6 +53,7 @@ export class WebhookDeliverer {
   private readonly worker: Worker;
   private readonly options: WebhookDelivererOptions;
   private closing: Promise<void> | undefined;
+  private connected = false;
 
   constructor(options: WebhookDelivererOptions) {
     this.options = options;
@@ -71,12 +72,18 @@ export class WebhookDeliverer {
   async start(): Promise<void> {
     void this.worker.run();
     await this.worker.waitUntilReady();
+    this.connected = true;
   }
 
-  /** Stops taking deliveries and waits for those in flight. Safe to call more than once. */
+  /**
+   * Stops taking deliveries and waits for those in flight. While Redis is unreachable (or was never
+   * reached) it closes at once: a graceful close would wait for Redis, and deliveries not
+   * acknowledged return to the queue when their lock expires. Safe to call more than once.
+   */
   close(): Promise<void> {
     this.closing ??= (async () => {
-      const client = await this.worker.client.catch(() => undefined);
+      // BullMQ's client promise waits for a first connection: do not ask for it when there was none.
+      const client = this.connected ? await this.worker.client.catch(() => undefined) : undefined;
       await this.worker.close(client?.status !== 'ready');
     })();
     return this.closing;
