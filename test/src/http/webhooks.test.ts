@@ -277,6 +277,27 @@ describe('SSRF guard', () => {
       await plain.close();
     }
   });
+
+  it('with only per-key secrets, takes callbacks from those keys alone', async () => {
+    const perKey = await startApi(backend, {
+      apiKeys: `alice:${KEYS.alice},bob:${KEYS.bob}:${BOB_SECRET}`,
+      webhookAllowedOrigins: `http://127.0.0.1:${receiver.port}`,
+    });
+    try {
+      const body = { inputs: 'sunny in town', callback_url: receiver.url('/per-key') };
+      const refusedAlice = await call(perKey.url, 'POST', '/v1/classify', { body });
+      expect(refusedAlice.status).toBe(422);
+      expect(refusedAlice.body.error).toMatch(/cannot sign callbacks for your API key/);
+      const accepted = await call(perKey.url, 'POST', '/v1/classify', { body, key: KEYS.bob });
+      expect(accepted.status).toBe(202);
+      const [got] = await waitFor(
+        () => receiver.callsTo('/per-key').length > 0 && receiver.callsTo('/per-key'),
+      );
+      expect((await verifyWebhook(got!.body, got!.headers, BOB_SECRET)).id).toBe(accepted.body.id);
+    } finally {
+      await perKey.close();
+    }
+  });
 });
 
 describe('verifyWebhook', () => {
