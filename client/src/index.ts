@@ -30,3 +30,9 @@ export {
   SwitchboardClient,
   type SwitchboardClientOptions,
 } from './switchboard-client.js';
+export {
+  verifyWebhook,
+  WEBHOOK_TOLERANCE_SECONDS,
+  type WebhookHeaders,
+  WebhookVerificationError,
+} from './verify-webhook.js';

@@ -39,6 +39,11 @@ export interface ClassifyOptions {
    * made for every call, so the client's own retries never classify twice.
    */
   readonly idempotencyKey?: string;
+  /**
+   * Have the finished job POSTed to this URL (signed; check it with {@link verifyWebhook}) instead of
+   * waiting: `classify` then resolves at once to the accepted job.
+   */
+  readonly callbackUrl?: string;
 }
 
 interface Attempt {
@@ -98,14 +103,20 @@ export class SwitchboardClient {
    * @throws InvalidInputError, NotFoundError (unknown model), AuthError, RateLimitError or
    *   UnavailableError (after the retries), TimeoutError (with the job id when one was created)
    */
+  classify(
+    texts: string | readonly string[],
+    options: ClassifyOptions & { readonly callbackUrl: string },
+  ): Promise<JobAccepted>;
+  classify(texts: string | readonly string[], options?: ClassifyOptions): Promise<ClassifyResponse>;
   async classify(
     texts: string | readonly string[],
     options: ClassifyOptions = {},
-  ): Promise<ClassifyResponse> {
+  ): Promise<ClassifyResponse | JobAccepted> {
     const deadline = Date.now() + (options.timeoutMs ?? this.timeoutMs);
     const body = {
       inputs: typeof texts === 'string' ? texts : [...texts],
       ...(options.model !== undefined ? { model: options.model } : {}),
+      ...(options.callbackUrl !== undefined ? { callback_url: options.callbackUrl } : {}),
     };
     const key = options.idempotencyKey ?? `client-${globalThis.crypto.randomUUID()}`;
     const first = await this.call<ClassifyResponse | JobAccepted>({
@@ -116,6 +127,7 @@ export class SwitchboardClient {
       deadline,
     });
     if (first.status === 200) return first.body as ClassifyResponse;
+    if (options.callbackUrl !== undefined) return first.body as JobAccepted;
     return this.pollJob((first.body as JobAccepted).id, deadline);
   }
 

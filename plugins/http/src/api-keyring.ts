@@ -8,7 +8,12 @@ const NAME = /^[A-Za-z0-9_.-]{1,64}$/;
 interface StoredKey {
   readonly name: string;
   readonly digest: Buffer;
+  /** The key's own `whsec_...` webhook signing secret, when configured. */
+  readonly webhookSecret: string | undefined;
 }
+
+// A webhook secret is appended to its key entry: `name:key:whsec_<base64>`.
+const WEBHOOK_SECRET_SUFFIX = /^(.*):(whsec_[A-Za-z0-9+/=]+)$/;
 
 function digest(key: string): Buffer {
   return createHash('sha256').update(key, 'utf8').digest();
@@ -29,7 +34,9 @@ export class ApiKeyring {
 
   /**
    * Parses `HTTP_API_KEYS`: comma-separated entries, each `key` or `name:key`. A key that itself
-   * contains `:` must be given with a name. Throws an Error saying which entry is wrong.
+   * contains `:` must be given with a name. An entry may end with `:whsec_<base64>`: that key's own
+   * webhook signing secret (used instead of `HTTP_WEBHOOK_SECRET` for its callbacks). Throws an
+   * Error saying which entry is wrong.
    */
   static parse(spec: string | undefined): ApiKeyring {
     const keys: StoredKey[] = [];
@@ -37,7 +44,10 @@ export class ApiKeyring {
       .split(',')
       .map((e) => e.trim())
       .filter(Boolean);
-    entries.forEach((entry, i) => {
+    entries.forEach((full, i) => {
+      const withSecret = WEBHOOK_SECRET_SUFFIX.exec(full);
+      const entry = withSecret ? withSecret[1]! : full;
+      const webhookSecret = withSecret?.[2];
       const colon = entry.indexOf(':');
       const named = colon > 0 && NAME.test(entry.slice(0, colon));
       const key = named ? entry.slice(colon + 1) : entry;
@@ -54,7 +64,7 @@ export class ApiKeyring {
         throw new Error(`HTTP_API_KEYS ${where}: duplicate key`);
       if (keys.some((k) => k.name === name))
         throw new Error(`HTTP_API_KEYS: the name "${name}" is used twice`);
-      keys.push({ name, digest: keyDigest });
+      keys.push({ name, digest: keyDigest, webhookSecret });
     });
     return new ApiKeyring(keys);
   }
@@ -67,6 +77,11 @@ export class ApiKeyring {
   /** Names of the configured keys (never the keys). */
   get names(): string[] {
     return this.keys.map((k) => k.name);
+  }
+
+  /** The webhook signing secret configured for the key named `name`, if it has its own. */
+  webhookSecretOf(name: string): string | undefined {
+    return this.keys.find((k) => k.name === name)?.webhookSecret;
   }
 
   /** The name of the key `presented` matches, or `undefined`. Takes the same time for any input. */

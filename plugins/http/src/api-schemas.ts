@@ -44,6 +44,15 @@ export const ClassifyBodySchema = z
         description:
           'true (default): answer 200 with the results, or 202 when they are not ready within the wait timeout. false: answer 202 at once.',
       }),
+    callback_url: z
+      .string({ error: required('a URL') })
+      .max(2_048)
+      .optional()
+      .openapi({
+        description:
+          "Answer 202 at once and POST the finished job (the `GET /v1/jobs/{id}` body) to this URL, signed per Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`). https only, unless the server's `HTTP_WEBHOOK_ALLOWED_ORIGINS` lists an http origin; internal addresses are refused. Refused URLs get 422 `callback_not_allowed`.",
+        example: 'https://hooks.example.com/switchboard',
+      }),
   })
   .openapi('ClassifyRequest');
 

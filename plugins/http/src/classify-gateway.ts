@@ -4,6 +4,7 @@ import {
   type ClassifyResult,
   type JobState,
   type JobView,
+  markSecretFields,
   newClassifyRequest,
   SwitchboardError,
 } from '@switchboard/core';
@@ -26,7 +27,18 @@ export interface Submission {
   readonly idempotencyKey?: string | undefined;
   /** Wait for the result (up to the wait timeout) or answer at once. */
   readonly wait: boolean;
+  /**
+   * A checked callback URL: the job is answered at once and its result POSTed there (through the
+   * `webhook` channel's delivery queue) instead of being waited for.
+   */
+  readonly callbackUrl?: string | undefined;
 }
+
+/** The channel of jobs whose result goes to a callback URL (`deliver-webhook`). */
+export const WEBHOOK_CHANNEL = 'webhook';
+
+/** Channels whose jobs the API serves at `GET /v1/jobs/{id}`. */
+const API_CHANNELS = new Set(['http', WEBHOOK_CHANNEL]);
 
 /** What became of a submission: its result, or an accepted job to poll. */
 export type Outcome =
@@ -76,9 +88,15 @@ export class ClassifyGateway {
         id,
         model: s.model,
         texts: s.texts,
-        channel: 'http',
         requester: { id: s.caller },
-        replyMode: 'wait',
+        ...(s.callbackUrl === undefined
+          ? { channel: 'http', replyMode: 'wait' }
+          : {
+              channel: WEBHOOK_CHANNEL,
+              replyMode: 'deliver',
+              // Hook URLs often carry the receiver's token in the path: the dashboard hides it.
+              replyTo: markSecretFields({ callbackUrl: s.callbackUrl }, ['callbackUrl']),
+            }),
       });
       // Listening before the job exists spares the look-up a wait on an existing job needs. With
       // an idempotency key a concurrent twin may have added (and finished) the job first: the
@@ -94,8 +112,9 @@ export class ClassifyGateway {
     return this.settle(queue, id, queue.wait(id, this.limits.waitTimeoutMs));
   }
 
+  /** Whether the caller waits for the result: never with a callback URL (202 at once). */
   private waits(s: Submission): boolean {
-    return s.wait && this.limits.waitTimeoutMs > 0;
+    return s.callbackUrl === undefined && s.wait && this.limits.waitTimeoutMs > 0;
   }
 
   /** The result once it comes, or a 202 for the job when the wait runs out first. */
@@ -114,7 +133,7 @@ export class ClassifyGateway {
   /** A job of this caller; 404 for unknown ids and for other callers' (or channels') jobs. */
   async job(id: string, caller: string): Promise<JobView> {
     const view = await this.link.get().getJob(id);
-    if (view?.request.channel !== 'http' || view.request.requester.id !== caller) {
+    if (!view || !API_CHANNELS.has(view.request.channel) || view.request.requester.id !== caller) {
       throw new HttpError(
         404,
         'not_found',
@@ -148,7 +167,8 @@ export class ClassifyGateway {
 
 function sameWork(request: ClassifyRequest, s: Submission): boolean {
   return (
-    request.channel === 'http' &&
+    request.channel === (s.callbackUrl === undefined ? 'http' : WEBHOOK_CHANNEL) &&
+    request.replyTo.callbackUrl === s.callbackUrl &&
     request.requester.id === s.caller &&
     request.model === s.model &&
     request.texts.length === s.texts.length &&

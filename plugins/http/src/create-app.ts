@@ -23,6 +23,7 @@ import { registerPredictRoute } from './routes/predict-route.js';
 import { registerTeiRoutes } from './routes/tei-routes.js';
 import { utf8Body } from './utf8-body.js';
 import { validationError } from './validation-error.js';
+import type { CallbackGuard } from './webhook/callback-guard.js';
 
 /** What the app is built from; {@link HttpServer} wires the real ones. */
 export interface AppDeps {
@@ -36,6 +37,8 @@ export interface AppDeps {
   readonly redis: RedisClient;
   readonly ready: ReadinessCheck;
   readonly log: Logger;
+  /** Admits `callback_url`s; `undefined` when the server sends no callbacks (no secret set). */
+  readonly callbacks?: CallbackGuard | undefined;
 }
 
 /** Routes that need a key and count against the rate limit. */
@@ -125,7 +128,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
     app.on('POST', path, auth, limits, bodyChecks);
   }
 
-  registerClassifyRoutes(app, deps.gateway, options.defaultModel);
+  registerClassifyRoutes(app, deps.gateway, options.defaultModel, deps.callbacks);
   registerModelsRoute(app, deps.models, options.defaultModel);
   registerPredictRoute(app, deps.gateway, deps.models, options.predictModel);
   registerHfModelsRoute(app, deps.gateway);

@@ -9,6 +9,7 @@ export type HttpErrorCode =
   | 'rate_limited'
   | 'queue_full'
   | 'idempotency_conflict'
+  | 'callback_not_allowed'
   | 'internal';
 
 /** The body of every error answer: `{"error": "<sentence for a person>", "code": "<kind>"}`. */

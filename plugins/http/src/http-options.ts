@@ -29,6 +29,18 @@ export const HttpOptionsSchema = z.object({
   defaultModel: z.string().min(1).default('sentiment'),
   /** `HTTP_PREDICT_MODEL`: the one model `/predict` serves, as TEI serves one model. */
   predictModel: z.string().min(1).default('sentiment'),
+  /** `HTTP_WEBHOOK_SECRET`: `whsec_...` signing secret of callbacks (keys may have their own). */
+  webhookSecret: z.string().default(''),
+  /** `HTTP_WEBHOOK_ALLOWED_ORIGINS`: comma-separated origins callbacks may go to; empty: any https. */
+  webhookAllowedOrigins: z.string().default(''),
+  /** `HTTP_WEBHOOK_MAX_AGE_MS`: no callback attempt starts later than this after the request. */
+  webhookMaxAgeMs: int(1_000).default(86_400_000),
+  /** `HTTP_WEBHOOK_MAX_ATTEMPTS`: tries per callback, the first included. */
+  webhookMaxAttempts: int(1).max(1_000).default(30),
+  /** `HTTP_WEBHOOK_BACKOFF_MS`: first retry delay of a callback, doubled each time (at most an hour). */
+  webhookBackoffMs: int(1).max(3_600_000).default(1_000),
+  /** `HTTP_WEBHOOK_TIMEOUT_MS`: longest wait for a receiver's answer. */
+  webhookTimeoutMs: int(100).max(300_000).default(10_000),
   /** `LOG_LEVEL` */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -50,6 +62,12 @@ export const HTTP_ENV: Record<keyof HttpOptions, string> = {
   bodyLimitBytes: 'HTTP_BODY_LIMIT_BYTES',
   defaultModel: 'SWITCHBOARD_DEFAULT_MODEL',
   predictModel: 'HTTP_PREDICT_MODEL',
+  webhookSecret: 'HTTP_WEBHOOK_SECRET',
+  webhookAllowedOrigins: 'HTTP_WEBHOOK_ALLOWED_ORIGINS',
+  webhookMaxAgeMs: 'HTTP_WEBHOOK_MAX_AGE_MS',
+  webhookMaxAttempts: 'HTTP_WEBHOOK_MAX_ATTEMPTS',
+  webhookBackoffMs: 'HTTP_WEBHOOK_BACKOFF_MS',
+  webhookTimeoutMs: 'HTTP_WEBHOOK_TIMEOUT_MS',
   logLevel: 'LOG_LEVEL',
 };
 

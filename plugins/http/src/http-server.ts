@@ -10,6 +10,21 @@ import type { HttpOptions } from './http-options.js';
 import { isLoopbackHost } from './loopback-host.js';
 import { ModelDirectory } from './model-directory.js';
 import { QueueLink } from './queue-link.js';
+import { AllowedOrigins } from './webhook/allowed-origins.js';
+import { CallbackGuard } from './webhook/callback-guard.js';
+import { CallbackPolicy, type HostResolver } from './webhook/callback-policy.js';
+import { WebhookDeliverer } from './webhook/webhook-deliverer.js';
+import { WebhookMetrics } from './webhook/webhook-metrics.js';
+import { WebhookSecrets } from './webhook/webhook-secrets.js';
+
+/** Longest delay between two callback attempts, whatever the backoff has grown to. */
+const MAX_WEBHOOK_DELAY_MS = 3_600_000;
+
+/** What {@link HttpServer} uses from its surroundings, replaceable in tests. */
+export interface HttpServerHooks {
+  /** Resolves callback hosts (the system resolver by default). */
+  readonly resolver?: HostResolver;
+}
 
 /** How the server authenticates, decided from the keys and the bind address. */
 export type AuthMode = { readonly kind: 'keys'; readonly keyring: ApiKeyring } | { readonly kind: 'local' };
@@ -49,15 +64,25 @@ export class HttpServer {
   private readonly log: Logger;
   private readonly link: QueueLink;
   private readonly redis: RedisClient;
+  private readonly secrets: WebhookSecrets;
+  private readonly policy: CallbackPolicy;
+  private deliverer: WebhookDeliverer | undefined;
   private server: ServerType | undefined;
   private address: { url: string; port: number } | undefined;
   private closing: Promise<void> | undefined;
 
   /** @throws Error for a configuration that must not serve (see {@link authMode}) or bad keys */
-  constructor(options: HttpOptions, log: Logger) {
+  constructor(options: HttpOptions, log: Logger, hooks: HttpServerHooks = {}) {
     this.options = options;
     this.log = log;
     this.auth = authMode(options);
+    const keyring = this.auth.kind === 'keys' ? this.auth.keyring : undefined;
+    this.secrets = new WebhookSecrets({
+      defaultSecret: options.webhookSecret,
+      secretOf: (caller) => keyring?.webhookSecretOf(caller),
+      callers: keyring?.names ?? [],
+    });
+    this.policy = new CallbackPolicy(AllowedOrigins.parse(options.webhookAllowedOrigins), hooks.resolver);
     this.link = new QueueLink({ redisUrl: options.redisUrl, prefix: options.prefix }, log);
     // A producer connection: commands fail at once while Redis is down, reconnects in the background.
     this.redis = createRedis(options.redisUrl, 'producer', { lazyConnect: true });
@@ -75,7 +100,32 @@ export class HttpServer {
       waitTimeoutMs: options.waitTimeoutMs,
     });
     const metrics = new HttpMetrics(() => gateway.depth());
+    if (this.secrets.any) {
+      // Callbacks are delivered by the API itself: it holds the secrets and the SSRF policy, and
+      // every copy of it takes a share of the durable deliver-webhook queue.
+      this.deliverer = new WebhookDeliverer({
+        redisUrl: options.redisUrl,
+        prefix: options.prefix,
+        policy: this.policy,
+        secrets: this.secrets,
+        bounds: {
+          backoffMs: options.webhookBackoffMs,
+          maxDelayMs: MAX_WEBHOOK_DELAY_MS,
+          maxAttempts: options.webhookMaxAttempts,
+          maxAgeMs: options.webhookMaxAgeMs,
+        },
+        timeoutMs: options.webhookTimeoutMs,
+        metrics: new WebhookMetrics(metrics.registry),
+        log: this.log,
+      });
+      // Not awaited: while Redis is down the deliverer connects when it comes back.
+      this.deliverer.start().catch((err: unknown) => {
+        if (this.closing === undefined)
+          this.log.error({ err: (err as Error).message }, 'webhook deliverer failed to start');
+      });
+    }
     const app = createApp({
+      callbacks: this.secrets.any ? new CallbackGuard(this.policy, this.secrets) : undefined,
       options,
       keyring: this.auth.kind === 'keys' ? this.auth.keyring : undefined,
       gateway,
@@ -107,6 +157,7 @@ export class HttpServer {
         auth: this.auth.kind === 'keys' ? this.auth.keyring.names : 'local (no keys)',
         rateLimitPerMinute: options.rateLimitPerMinute,
         maxQueueDepth: options.maxQueueDepth,
+        webhooks: this.secrets.any ? 'on' : 'off (no HTTP_WEBHOOK_SECRET)',
       },
       'HTTP API listening',
     );
@@ -128,6 +179,7 @@ export class HttpServer {
           if ('closeIdleConnections' in server) server.closeIdleConnections();
         });
       }
+      await this.deliverer?.close();
       await this.link.close();
       this.redis.disconnect();
     })();

@@ -1,6 +1,12 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { HTTP_ENV, type HttpOptions, HttpServer, parseHttpOptions } from '@switchboard/plugin-http';
+import {
+  HTTP_ENV,
+  type HttpOptions,
+  HttpServer,
+  type HttpServerHooks,
+  parseHttpOptions,
+} from '@switchboard/plugin-http';
 import { pino } from 'pino';
 import { deletePrefixKeys, SHARED_REDIS_URL, uniquePrefix } from '../helpers/redis-keys.js';
 import { createTestModels, FAST_MODEL, type TestModels } from '../helpers/test-models.js';
@@ -62,9 +68,10 @@ export interface Api {
 export async function startApi(
   backend: Pick<Backend, 'redisUrl' | 'prefix' | 'models'>,
   overrides: Partial<Record<keyof HttpOptions, unknown>> = {},
+  hooks: HttpServerHooks = {},
 ): Promise<Api> {
   const options = apiOptions(backend, overrides);
-  const server = new HttpServer(options, pino({ level: options.logLevel }));
+  const server = new HttpServer(options, pino({ level: options.logLevel }), hooks);
   const { url } = await server.start();
   return { server, url, close: () => server.close() };
 }

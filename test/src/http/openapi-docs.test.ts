@@ -97,6 +97,16 @@ describe('/openapi.json', () => {
     expect(Object.keys(classify.responses).sort()).toEqual(
       ['200', '202', '400', '401', '404', '413', '422', '429', '503'].sort(),
     );
+    expect(request.properties.callback_url.maxLength).toBe(2_048);
+    const callback = classify.callbacks.jobFinished['{$request.body#/callback_url}'].post;
+    expect(callback.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/Job',
+    });
+    expect(callback.parameters.map((p: { name: string }) => p.name)).toEqual([
+      'webhook-id',
+      'webhook-timestamp',
+      'webhook-signature',
+    ]);
     expect(doc.paths['/predict'].post.description).toContain('raw_scores');
     expect(doc.components.schemas.PredictRequest.properties.raw_scores.description).toContain(
       'log-probabilities',
