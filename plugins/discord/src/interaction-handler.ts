@@ -65,10 +65,14 @@ export class InteractionHandler {
     }
   }
 
-  /** The models whose names contain what was typed so far, read from the repository each time. */
+  /**
+   * The models whose names contain what was typed so far, read from the repository each time: bare
+   * names (their default version), and `name@version` once the person types an `@`.
+   */
   private async suggestModels(interaction: AutocompleteInteraction): Promise<void> {
     const typed = String(interaction.options.getFocused()).trim().toLowerCase();
-    const names = await this.ctx.catalog.names().catch(() => []);
+    const { catalog } = this.ctx;
+    const names = await (typed.includes('@') ? catalog.names() : catalog.modelNames()).catch(() => []);
     const matching = names.filter((n) => n.toLowerCase().includes(typed)).slice(0, MAX_SUGGESTIONS);
     await interaction.respond(matching.map((name) => ({ name, value: name })));
   }
