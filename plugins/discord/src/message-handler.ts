@@ -43,8 +43,10 @@ export class MessageHandler {
     const ask = parseMention(message.content, botId, models);
     if (!ask) return;
     if (ask.text === '') {
+      // The usage lists models by name; `name@version` words are accepted but would crowd it.
+      const names = await this.ctx.catalog.modelNames().catch(() => models);
       await message.reply({
-        content: mentionUsage(botId, models, this.ctx.defaultModel),
+        content: mentionUsage(botId, names, this.ctx.defaultModel),
         allowedMentions: { parse: [], repliedUser: false },
       });
       return;
