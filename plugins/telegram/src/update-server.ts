@@ -8,6 +8,9 @@ export const WEBHOOK_PATH = '/telegram/webhook';
 /** The header in which Telegram repeats the webhook's `secret_token`. */
 const SECRET_HEADER = 'x-telegram-bot-api-secret-token';
 
+/** The channel runtime's routes, served on the same port in both modes. */
+const OPS_PATHS: ReadonlySet<string> = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** An update is a few kilobytes; anything far larger is not from Telegram. */
 const MAX_BODY_BYTES = 1_048_576;
 
@@ -40,8 +43,8 @@ export class UpdateServer {
   /** Listens on the port (0 picks a free one). */
   static async listen(options: UpdateServerOptions): Promise<UpdateServer> {
     const server = createServer((req, res) => {
-      if (options.opsRoutes(req, res)) return;
-      const path = (req.url ?? '/').split('?')[0];
+      const path = (req.url ?? '/').split('?')[0] ?? '/';
+      if (OPS_PATHS.has(path) && options.opsRoutes(req, res)) return;
       if (path === WEBHOOK_PATH && options.webhook) {
         if (req.method !== 'POST') {
           res.writeHead(405, { allow: 'POST', 'content-type': 'text/plain' }).end('method not allowed');
