@@ -28,8 +28,8 @@ export const TelegramSettingsShape = {
     .min(0, 'must be a port number')
     .max(65_535, 'must be a port number')
     .default(3002),
-  /** `TELEGRAM_HOST`: the address that port listens on. Default all interfaces. */
-  healthHost: z.string().min(1).optional(),
+  /** `TELEGRAM_HOST`: the address that port listens on. Default loopback (`0.0.0.0` in containers). */
+  healthHost: z.string().min(1).default('127.0.0.1'),
   /** `TELEGRAM_WATCH`: watched chats, JSON or the path of a JSON file; see watch-config.ts. */
   watch: z.string().optional(),
   /** `TELEGRAM_DEFAULT_MODEL`: the model of `/classify` when the text names none. */
