@@ -17,7 +17,11 @@ export { explainStartFailure } from './start-failure.js';
 export { resultHtml, TELEGRAM_RENDERER, type TelegramAnswer } from './telegram-answer.js';
 export { TelegramChannel } from './telegram-channel.js';
 export { TelegramDeliverer, type TelegramDelivererOptions } from './telegram-deliverer.js';
-export { TelegramIngress, type TelegramIngressInfo } from './telegram-ingress.js';
+export {
+  TelegramIngress,
+  type TelegramIngressInfo,
+  type TelegramIngressOptions,
+} from './telegram-ingress.js';
 export { createTelegramLogger } from './telegram-logger.js';
 export { TelegramPlugin, type TelegramPluginStatus } from './telegram-plugin.js';
 export {

@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { type ReplyTarget, TELEGRAM_REPLY_TARGET } from './reply-target.js';
 import { TELEGRAM_RENDERER, type TelegramAnswer } from './telegram-answer.js';
 import { TelegramDeliverer } from './telegram-deliverer.js';
-import { TelegramIngress } from './telegram-ingress.js';
+import { TelegramIngress, type TelegramIngressOptions } from './telegram-ingress.js';
 import type { TelegramSettings } from './telegram-settings.js';
 
 /**
@@ -20,6 +20,7 @@ export class TelegramChannel implements ChannelAdapter<ReplyTarget, TelegramAnsw
   constructor(
     private readonly settings: TelegramSettings,
     log: Logger,
+    private readonly options: TelegramIngressOptions = {},
   ) {
     // No retry transformer: a 429 goes back to the durable queue, which waits its retry_after.
     const api = new Api(settings.token, { apiRoot: settings.apiRoot });
@@ -33,6 +34,6 @@ export class TelegramChannel implements ChannelAdapter<ReplyTarget, TelegramAnsw
 
   /** The grammY bot and its HTTP port. */
   ingress(runtime: ChannelRuntime<ReplyTarget>): ChannelIngress {
-    return new TelegramIngress(this.settings, runtime);
+    return new TelegramIngress(this.settings, runtime, this.options);
   }
 }

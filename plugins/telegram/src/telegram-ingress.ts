@@ -20,6 +20,16 @@ export interface TelegramIngressInfo extends IngressInfo {
   readonly watchedChats: number;
 }
 
+/** Options of {@link TelegramIngress}. */
+export interface TelegramIngressOptions {
+  /**
+   * Called when updates stop for good after the start (Telegram answered 401 or 409 Conflict to
+   * long polling: the token was revoked, or another copy polls). The entry exits so that the
+   * supervisor restarts it; by default the failure is only logged.
+   */
+  readonly onFatal?: (err: Error) => void;
+}
+
 /** The updates the bot asks Telegram for. */
 const ALLOWED_UPDATES = ['message', 'edited_message'] as const;
 
@@ -35,6 +45,7 @@ export class TelegramIngress implements ChannelIngress {
   constructor(
     private readonly settings: TelegramSettings,
     private readonly runtime: ChannelRuntime<ReplyTarget>,
+    private readonly options: TelegramIngressOptions = {},
   ) {}
 
   /**
@@ -95,12 +106,20 @@ export class TelegramIngress implements ChannelIngress {
         allowed_updates: [...ALLOWED_UPDATES],
       });
     } else {
+      let started = false;
       await new Promise<void>((resolve, reject) => {
         // bot.start deletes any webhook first (Telegram refuses getUpdates while one is set).
-        this.polling = bot.start({ allowed_updates: [...ALLOWED_UPDATES], onStart: () => resolve() });
+        this.polling = bot.start({
+          allowed_updates: [...ALLOWED_UPDATES],
+          onStart: () => {
+            started = true;
+            resolve();
+          },
+        });
         this.polling.catch((err: Error) => {
-          log.error({ err: err.message }, 'long polling stopped');
-          reject(err);
+          if (!started) return reject(err);
+          log.fatal({ err: err.message }, 'long polling stopped');
+          this.options.onFatal?.(err);
         });
       });
     }

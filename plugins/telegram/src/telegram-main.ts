@@ -15,5 +15,11 @@ try {
   console.error(`switchboard telegram: ${(err as Error).message}`);
   process.exit(2);
 }
-const plugin = new TelegramPlugin(settings, createTelegramLogger(settings.logLevel));
+const plugin = new TelegramPlugin(settings, createTelegramLogger(settings.logLevel), {
+  // Updates stopped for good (token revoked, another copy polling): exit so the supervisor restarts us.
+  onFatal: (err) => {
+    console.error(`switchboard telegram: ${explainStartFailure(err)}`);
+    void plugin.close().finally(() => process.exit(1));
+  },
+});
 await runChannel(plugin.runtime, explainStartFailure);

@@ -2,7 +2,7 @@ import { ChannelRuntime } from '@switchboard/channel';
 import type { Logger } from 'pino';
 import type { ReplyTarget } from './reply-target.js';
 import { TelegramChannel } from './telegram-channel.js';
-import type { TelegramIngressInfo } from './telegram-ingress.js';
+import type { TelegramIngressInfo, TelegramIngressOptions } from './telegram-ingress.js';
 import type { TelegramSettings } from './telegram-settings.js';
 
 /** What a started plugin reports. */
@@ -25,10 +25,10 @@ export class TelegramPlugin {
   /** The runtime (metrics, readiness). */
   readonly runtime: ChannelRuntime<ReplyTarget>;
 
-  constructor(settings: TelegramSettings, log: Logger) {
+  constructor(settings: TelegramSettings, log: Logger, options: TelegramIngressOptions = {}) {
     // The ingress serves health and metrics on TELEGRAM_PORT itself (beside the webhook route).
     const { healthPort: _port, healthHost: _host, ...common } = settings;
-    this.runtime = new ChannelRuntime(new TelegramChannel(settings, log), { ...common, log });
+    this.runtime = new ChannelRuntime(new TelegramChannel(settings, log, options), { ...common, log });
   }
 
   /**

@@ -1,7 +1,7 @@
 import { fork } from 'node:child_process';
 import { entryExecArgv } from '@switchboard/core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { SERVICE_ENTRIES } from '../helpers/service-process.js';
+import { SERVICE_ENTRIES, ServiceProcess } from '../helpers/service-process.js';
 import { REPO_ROOT } from '../helpers/worker-process.js';
 import { FakeBotApi } from './fake-bot-api.js';
 import { TOKEN } from './telegram-harness.js';
@@ -60,4 +60,21 @@ it('exits 2 naming the missing secret in webhook mode', async () => {
   expect(output).toContain(
     'switchboard telegram: TELEGRAM_WEBHOOK_SECRET is required when TELEGRAM_WEBHOOK_URL is set',
   );
+}, 60_000);
+
+it('exits 1 when long polling stops for good after the start (another copy polls)', async () => {
+  const service = await ServiceProcess.start('telegram', {
+    TELEGRAM_BOT_TOKEN: TOKEN,
+    TELEGRAM_API_ROOT: fake.url,
+    TELEGRAM_PORT: '0',
+    REDIS_URL: 'redis://127.0.0.1:1',
+  });
+  fake.failNext('getUpdates', {
+    error_code: 409,
+    description:
+      'Conflict: terminated by other getUpdates request; make sure that only one bot instance is running',
+  });
+  const exit = await service.exited;
+  expect(exit.code).toBe(1);
+  expect(service.output).toContain('switchboard telegram: Telegram answered 409 Conflict to getUpdates');
 }, 60_000);
