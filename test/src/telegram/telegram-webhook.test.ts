@@ -84,6 +84,27 @@ describe('webhook mode', () => {
     expect(reply.body.text).toMatch(/^<b>positive<\/b>[\s\S]*sentiment v1\.2\.3/);
   });
 
+  it('checks watched chats: a flagged message is replied to and reported, a benign one costs no call', async () => {
+    const benign = message(CHATS.watched, ALICE, 'what a lovely day');
+    expect((await post({ update_id: fake.updateId(), message: benign })).status).toBe(200);
+    const flagged = message(CHATS.watched, ALICE, 'you idiot');
+    expect((await post({ update_id: fake.updateId(), message: flagged })).status).toBe(200);
+    const flag = await fake.waitForCall(
+      'sendMessage',
+      (c) => c.body.reply_parameters?.message_id === flagged.message_id,
+    );
+    expect(flag.body.text).toMatch(/^⚠️ Flagged: offensive \d+% \(toxicity\)$/);
+    await fake.waitForCall(
+      'sendMessage',
+      (c) => c.body.chat_id === CHATS.admin.id && c.body.text.includes(`/${flagged.message_id}`),
+    );
+    // Both were queued together; give the benign one's delivery the same time, then check nothing went out for it.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(
+      fake.calls.filter((c) => JSON.stringify(c.body).includes(`"message_id":${benign.message_id}`)),
+    ).toEqual([]);
+  });
+
   it('refuses a forged or missing secret with 401 and queues nothing', async () => {
     const before = await queuedJobs();
     const sent = fake.calls.length;
