@@ -1,4 +1,4 @@
-import type { ChannelDelivery } from '@switchboard/channel';
+import { type ChannelDelivery, excerpt } from '@switchboard/channel';
 import type { Api } from 'grammy';
 import type { Logger } from 'pino';
 import { deliveryFailure } from './api-failure.js';
@@ -88,10 +88,14 @@ export class TelegramDeliverer {
     if (target.notify !== undefined) {
       const notify = target.notify;
       await this.call('notify the admin chat', () =>
-        this.api.sendMessage(notify, adminNote(target, flags, outcome.result.model, done), {
-          parse_mode: 'HTML',
-          link_preview_options: { is_disabled: true },
-        }),
+        this.api.sendMessage(
+          notify,
+          adminNote(target, request.texts[0] ?? '', flags, outcome.result.model, done),
+          {
+            parse_mode: 'HTML',
+            link_preview_options: { is_disabled: true },
+          },
+        ),
       );
     }
     log.info({ flags: flags.map((f) => f.label), action: done }, 'flagged watched message');
@@ -112,8 +116,14 @@ export class TelegramDeliverer {
   }
 }
 
-/** The admin chat's note: what was flagged, how strongly, where, and a link to the message. */
-function adminNote(target: WatchTarget, flags: readonly Flag[], model: string, done: string): string {
+/** The admin chat's note: what was flagged, how strongly, where, the text (it may be deleted) and a link. */
+function adminNote(
+  target: WatchTarget,
+  text: string,
+  flags: readonly Flag[],
+  model: string,
+  done: string,
+): string {
   const link = messageLink(target.chatId, target.messageId, target.chatUsername);
   const where = escapeHtml(target.chatTitle ?? String(target.chatId));
   return [
@@ -123,6 +133,7 @@ function adminNote(target: WatchTarget, flags: readonly Flag[], model: string, d
         `${escapeHtml(f.label)}: ${Math.round(f.score * 100)}% (threshold ${Math.round(f.threshold * 100)}%, ${escapeHtml(model)})`,
     ),
     `From: ${escapeHtml(target.authorName)}`,
+    `Text: ${escapeHtml(excerpt(text, 300))}`,
     link ? `Message: ${link}` : `Message ${target.messageId} (this chat has no message links)`,
   ].join('\n');
 }

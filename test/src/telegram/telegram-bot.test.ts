@@ -225,6 +225,7 @@ describe('watched chats', () => {
     expect(note.body.text).toContain('Flagged</b> in Moderated: flagged');
     expect(note.body.text).toMatch(/offensive: \d+% \(threshold 80%, toxicity\)/);
     expect(note.body.text).toContain('From: Bob (@bob)');
+    expect(note.body.text).toContain('Text: you idiot');
     expect(note.body.text).toContain(`https://t.me/c/1000000111/${msg.message_id}`);
     expect(fake.callsOf('deleteMessage')).toHaveLength(0);
   });
