@@ -18,19 +18,33 @@ import {
 let redis: RedisServer;
 let models: DiscordTestModels;
 let t: TelegramUnderTest;
+let webhook: TelegramUnderTest;
 const prefix = uniquePrefix('tgdown');
+const SECRET = 'redis-down-secret';
 
 beforeAll(async () => {
   // Its own Redis: this test stops it, which the shared one must never be.
   redis = await RedisServer.start();
   models = await createDiscordTestModels();
   t = await startTelegram({ redisUrl: redis.url, prefix, modelsDir: models.dir });
+  // A second copy in webhook mode, talking to its own fake Telegram.
+  webhook = await startTelegram({
+    redisUrl: redis.url,
+    prefix,
+    modelsDir: models.dir,
+    env: {
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: SECRET,
+    },
+  });
   await redis.stop();
 }, 60_000);
 
 afterAll(async () => {
   await t?.plugin.close();
   await t?.fake.close();
+  await webhook?.plugin.close();
+  await webhook?.fake.close();
   await redis?.close();
   await models?.remove();
 });
@@ -61,6 +75,26 @@ it('stays up and answers /classify with "temporarily unavailable" while Redis is
     ),
   ).toEqual([]);
   expect((await fetch(`${t.status.url}/healthz`)).status).toBe(200);
+});
+
+it('answers through the webhook too, with 200 so Telegram does not redeliver what was answered', async () => {
+  const post = (msg: unknown) =>
+    fetch(`${webhook.status.url}/telegram/webhook`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': SECRET },
+      body: JSON.stringify({ update_id: webhook.fake.updateId(), message: msg }),
+    });
+  const watched = message(CHATS.watched, BOB, 'you idiot');
+  expect((await post(watched)).status).toBe(200);
+  const msg = message(privateChat(ALICE), ALICE, '/classify I love webhooks anyway');
+  expect((await post(msg)).status).toBe(200);
+  const reply = await webhook.fake.waitForCall(
+    'sendMessage',
+    (c) => c.body.reply_parameters?.message_id === msg.message_id,
+  );
+  expect(reply.body.text).toContain('temporarily unavailable');
+  expect(webhook.fake.callsOf('sendMessage')).toHaveLength(1);
+  expect(webhook.fake.callsOf('deleteMessage')).toHaveLength(0);
 });
 
 it('queues requests again by itself once Redis is back', async () => {
