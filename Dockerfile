@@ -4,7 +4,7 @@
 # One image for every Switchboard service; the command names the service:
 #   docker build -t switchboard .
 #   docker run --rm switchboard worker            (the default)
-#   docker run --rm switchboard worker | http | dashboard | discord | slack
+#   docker run --rm switchboard worker | http | dashboard | discord | slack | telegram
 #   docker run --rm switchboard cli classify --model sentiment "I love it"
 # The services are the `switchboard.service` blocks of the workspace's package.json files.
 # See docs/operations.md. Debian (glibc), not Alpine: onnxruntime-node ships glibc binaries only.
@@ -28,6 +28,7 @@ COPY plugins/cli/package.json plugins/cli/
 COPY plugins/discord/package.json plugins/discord/
 COPY plugins/http/package.json plugins/http/
 COPY plugins/slack/package.json plugins/slack/
+COPY plugins/telegram/package.json plugins/telegram/
 COPY plugins/vscode/package.json plugins/vscode/
 COPY client/package.json client/
 COPY dashboard/package.json dashboard/
@@ -38,7 +39,7 @@ COPY bench/package.json bench/
 FROM manifests AS build
 RUN pnpm install --frozen-lockfile --reporter=append-only --filter='!switchboard-vscode' --filter='!@switchboard/test' --filter='!@switchboard/bench'
 COPY . .
-RUN pnpm exec tsc -b core train channel worker plugins/cli plugins/discord plugins/http plugins/slack client dashboard
+RUN pnpm exec tsc -b core train channel worker plugins/cli plugins/discord plugins/http plugins/slack plugins/telegram client dashboard
 
 # ---- deps: production dependencies only, exactly as the lockfile pins them -----------------------
 # Tests, benchmarks and the VS Code extension are not part of the image (.dockerignore).
@@ -68,11 +69,12 @@ COPY --from=build /app/plugins/cli/dist plugins/cli/dist
 COPY --from=build /app/plugins/discord/dist plugins/discord/dist
 COPY --from=build /app/plugins/http/dist plugins/http/dist
 COPY --from=build /app/plugins/slack/dist plugins/slack/dist
+COPY --from=build /app/plugins/telegram/dist plugins/telegram/dist
 COPY --from=build /app/client/dist client/dist
 COPY --from=build /app/dashboard/dist dashboard/dist
 # uid 1000 is the image's `node` user; numeric so that Kubernetes can verify runAsNonRoot.
 USER 1000:1000
-EXPOSE 9464 8080 3100 3000
+EXPOSE 9464 8080 3100 3000 3002
 # Asks the health endpoint of whichever service this container runs (see deploy/healthcheck.mjs).
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "/app/deploy/healthcheck.mjs"]

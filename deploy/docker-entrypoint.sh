@@ -3,7 +3,7 @@
 # (change the switchboard.service blocks or deploy/templates/docker-entrypoint.sh, then run pnpm deploy:gen).
 # Entry point of the Switchboard image: the first argument names the service, the rest go to it.
 #   docker run IMAGE <service> | cli <command...> | healthcheck [service]
-# Services: worker, http, dashboard, discord, slack (the `switchboard.service` blocks of the workspace).
+# Services: worker, http, dashboard, discord, slack, telegram (the `switchboard.service` blocks of the workspace).
 # `switchboard run <service>` starts one in this very process; it refuses a name no package
 # declares (exit 64, listing the declared ones) and a service whose required variables are unset.
 set -eu

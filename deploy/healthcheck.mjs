@@ -46,6 +46,13 @@ const SERVICES = {
       "orSet": "SLACK_APP_TOKEN",
       "reason": "Slack Socket Mode opens no port"
     }
+  },
+  "telegram": {
+    "entry": "plugins/telegram/dist/telegram-main.js",
+    "port": 3002,
+    "portEnv": "TELEGRAM_PORT",
+    "hostEnv": "TELEGRAM_HOST",
+    "path": "/readyz"
   }
 };
 /** The `switchboard` CLI's file: a container running it without `run <service>` runs a one-off command. */

@@ -97,7 +97,7 @@ describe('docker-compose.yml', () => {
 
   it('chat plugins and the CLI start only with their profile; the core services always', () => {
     for (const [name, s] of services) {
-      if (['slack', 'discord', 'cli'].includes(name)) expect(s.profiles, name).toEqual([name]);
+      if (['slack', 'discord', 'telegram', 'cli'].includes(name)) expect(s.profiles, name).toEqual([name]);
       else expect(s.profiles, name).toBeUndefined();
     }
   });
@@ -129,7 +129,18 @@ describe('docker-compose.yml', () => {
       copyFileSync(repoPath('.env.example'), join(dir, '.env'));
       const run = spawnSync(
         'docker-compose',
-        ['-f', 'docker-compose.yml', '--profile', 'slack', '--profile', 'discord', 'config', '--quiet'],
+        [
+          '-f',
+          'docker-compose.yml',
+          '--profile',
+          'slack',
+          '--profile',
+          'discord',
+          '--profile',
+          'telegram',
+          'config',
+          '--quiet',
+        ],
         { cwd: dir, encoding: 'utf8' },
       );
       expect(run.stderr).toBe('');

@@ -10,8 +10,15 @@ function codeOf(packageDir: string): string {
 describe('switchboard.service blocks', () => {
   const declared = [...serviceDeclarations().values()];
 
-  it('declare the worker, the HTTP API, the dashboard and both chat plugins, entries that exist', () => {
-    expect(declared.map((s) => s.name).sort()).toEqual(['dashboard', 'discord', 'http', 'slack', 'worker']);
+  it('declare the worker, the HTTP API, the dashboard and the chat plugins, entries that exist', () => {
+    expect(declared.map((s) => s.name).sort()).toEqual([
+      'dashboard',
+      'discord',
+      'http',
+      'slack',
+      'telegram',
+      'worker',
+    ]);
     for (const s of declared) expect(sourceFiles(s.packageDir).length, s.name).toBeGreaterThan(0);
   });
 

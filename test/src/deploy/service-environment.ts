@@ -9,7 +9,8 @@ function servicePackages(): string[] {
   return ['core', 'plugins/cli', ...[...serviceDeclarations().values()].map((s) => s.packageDir)];
 }
 
-const NAME = /\b(?:SWITCHBOARD|WORKER|BATCH|ORT|HTTP|DASHBOARD|SLACK|DISCORD|REDIS|LOG)_[A-Z0-9_]+\b/g;
+const NAME =
+  /\b(?:SWITCHBOARD|WORKER|BATCH|ORT|HTTP|DASHBOARD|SLACK|DISCORD|TELEGRAM|REDIS|LOG)_[A-Z0-9_]+\b/g;
 
 /**
  * Set by the worker pool for the processes it forks, never by people: documenting it would only

@@ -8,6 +8,8 @@ import { waitFor } from '../helpers/wait-for.js';
 import { FakeSlack } from '../slack/fake-slack.js';
 import { postSigned } from '../slack/signed-request.js';
 import { commandBody, mentionBody, slackId } from '../slack/slack-payloads.js';
+import { FakeBotApi } from '../telegram/fake-bot-api.js';
+import { CHATS, message as telegramMessage } from '../telegram/telegram-harness.js';
 import { findSecret, secretForms } from './secret-forms.js';
 
 // Every service as a real process, every secret configured, debug logging everywhere; each service
@@ -23,6 +25,9 @@ const SECRETS = {
   slackSigningSecret: 'slack+Signing/Secret=0123456789abcdef',
   slackBotToken: 'xoxb-1234567890-0987654321-BotTokenSecret42',
   discordToken: 'discord.Bot+Token/Secret=1234567890',
+  // Telegram allows only [A-Za-z0-9_-] in both.
+  telegramBotToken: '5550001234:AAtelegram-Bot_TokenSecret0987654321',
+  telegramWebhookSecret: 'tg_Webhook-Secret_0123456789',
   dashboardAdminPassword: 'Adm1n p@ss/word+=%42',
   dashboardViewerPassword: 'View3r p@ss/word+=%17',
   dashboardUserPassword: 'car:ol p@ss/word+=%99',
@@ -32,6 +37,7 @@ const SECRETS = {
 let redis: RedisServer;
 let h: DiscordHarness;
 let fakeSlack: FakeSlack;
+let fakeTelegram: FakeBotApi;
 const services: Record<string, ServiceProcess> = {};
 /** Interaction tokens Discord handed out during the run: secrets too, though not configured. */
 const interactionTokens: string[] = [];
@@ -50,7 +56,8 @@ beforeAll(async () => {
   redis = await RedisServer.start({ password: SECRETS.redisPassword });
   h = await DiscordHarness.start(redis.url);
   fakeSlack = await FakeSlack.start();
-  const [worker, http, slack, discord, dashboard, httpWrongRedis] = await Promise.all([
+  fakeTelegram = await FakeBotApi.start(SECRETS.telegramBotToken);
+  const [worker, http, slack, discord, telegram, dashboard, httpWrongRedis] = await Promise.all([
     ServiceProcess.start('worker', { ...common(), WORKER_PROCESSES: '1', WORKER_METRICS_PORT: '0' }),
     ServiceProcess.start('http', {
       ...common(),
@@ -68,6 +75,15 @@ beforeAll(async () => {
       SLACK_API_URL: fakeSlack.apiUrl,
     }),
     ServiceProcess.start('discord', { ...h.env(common()), DISCORD_TOKEN: SECRETS.discordToken }),
+    ServiceProcess.start('telegram', {
+      ...common(),
+      TELEGRAM_BOT_TOKEN: SECRETS.telegramBotToken,
+      TELEGRAM_API_ROOT: fakeTelegram.url,
+      TELEGRAM_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
+      TELEGRAM_WEBHOOK_SECRET: SECRETS.telegramWebhookSecret,
+      TELEGRAM_PORT: '0',
+      TELEGRAM_HOST: '127.0.0.1',
+    }),
     ServiceProcess.start('dashboard', {
       ...common(),
       DASHBOARD_HOST: '127.0.0.1',
@@ -89,12 +105,13 @@ beforeAll(async () => {
       HTTP_API_KEYS: SECRETS.apiKeyAlice,
     }),
   ]);
-  Object.assign(services, { worker, http, slack, discord, dashboard, httpWrongRedis });
+  Object.assign(services, { worker, http, slack, discord, telegram, dashboard, httpWrongRedis });
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(services).map((s) => s.stop()));
   await fakeSlack?.close();
+  await fakeTelegram?.close();
   await h?.close();
   await redis?.close();
 });
@@ -235,6 +252,52 @@ describe('secrets never reach a log', () => {
     await h.fake.rest.waitForCall((c) => c.method === 'POST' && c.path.includes(unknown.token));
   });
 
+  it('Telegram: a command answered, a forged webhook refused, an unknown model, a refused post', async () => {
+    const post = (update: unknown, secret: string) =>
+      fetch(url('telegram'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-telegram-bot-api-secret-token': secret },
+        body: JSON.stringify(update),
+        signal: AbortSignal.timeout(20_000),
+      });
+    const from = { id: 4242, is_bot: false, first_name: 'Dana' };
+    const ask = telegramMessage(CHATS.group, from, '/classify I love it');
+    expect(
+      (await post({ update_id: fakeTelegram.updateId(), message: ask }, SECRETS.telegramWebhookSecret))
+        .status,
+    ).toBe(200);
+    const reply = await fakeTelegram.waitForCall(
+      'sendMessage',
+      (c) => c.body.reply_parameters?.message_id === ask.message_id,
+    );
+    expect(reply.body.text).toContain('positive');
+
+    const forged = telegramMessage(CHATS.group, from, '/classify I love forgeries');
+    expect(
+      (
+        await post(
+          { update_id: fakeTelegram.updateId(), message: forged },
+          `${SECRETS.telegramWebhookSecret}x`,
+        )
+      ).status,
+    ).toBe(401);
+
+    const unknown = telegramMessage(CHATS.group, from, '/classify model:nope hi');
+    await post({ update_id: fakeTelegram.updateId(), message: unknown }, SECRETS.telegramWebhookSecret);
+    await fakeTelegram.waitForCall(
+      'sendMessage',
+      (c) => c.body.reply_parameters?.message_id === unknown.message_id,
+    );
+
+    // Telegram refuses the next answer: the delivery gives up and says why, in the log.
+    fakeTelegram.failNext('sendMessage', { error_code: 400, description: 'Bad Request: chat not found' });
+    const refused = telegramMessage(CHATS.group, from, '/classify I hate it');
+    await post({ update_id: fakeTelegram.updateId(), message: refused }, SECRETS.telegramWebhookSecret);
+    await waitFor(() => services.telegram!.output.includes('chat not found'), {
+      what: 'the refused post logged',
+    });
+  });
+
   it('dashboard: logins right and wrong, a token, a viewer acting, no login at all', async () => {
     const base = url('dashboard');
     const login = (user: string, password: string) =>
@@ -281,6 +344,7 @@ describe('secrets never reach a log', () => {
     expect(services.worker!.output).toContain('job completed');
     expect(services.slack!.output).toContain('queued');
     expect(services.discord!.output).toContain('"msg":"queued"');
+    expect(services.telegram!.output).toContain('"msg":"queued"');
     expect(services.dashboard!.output).toContain('login');
 
     const secrets: Record<string, string> = { ...SECRETS };
