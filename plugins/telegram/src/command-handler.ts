@@ -30,7 +30,7 @@ export class CommandHandler {
     if (!message || !tg.from) return;
     const { catalog, defaultModel, runtime } = this.ctx;
     // Bare names for parsing and messages; every `name@version` word to check a version asked for.
-    const models = await catalog.modelNames().catch(() => []);
+    const models = await catalog.modelNames().catch((): string[] => []);
     let parsed = parseCommandText(tg.match, models, defaultModel);
     const replied = repliedText(message);
     if (parsed.kind === 'empty' && replied !== undefined) {
@@ -48,7 +48,7 @@ export class CommandHandler {
     if (parsed.kind === 'unknown-model') return this.answer(tg, unknownModelMessage(parsed.model, models));
     if (parsed.text.length > MAX_MESSAGE_CHARS) return this.answer(tg, tooLongMessage(parsed.text.length));
     const ref = parsed.version ? `${parsed.model}@${parsed.version}` : parsed.model;
-    if (parsed.version && !(await catalog.names().catch(() => [])).includes(ref)) {
+    if (parsed.version && !(await catalog.names().catch((): string[] => [])).includes(ref)) {
       const held = await catalog.get(parsed.model).then(
         (m) => m.version,
         () => undefined,
@@ -88,7 +88,7 @@ export class CommandHandler {
 
   /** `/help` and `/start`. */
   async help(tg: CommandContext<Context>): Promise<void> {
-    const models = await this.ctx.catalog.modelNames().catch(() => []);
+    const models = await this.ctx.catalog.modelNames().catch((): string[] => []);
     await this.answer(tg, helpMessage(models, this.ctx.defaultModel));
   }
 
