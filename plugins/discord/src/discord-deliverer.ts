@@ -1,4 +1,4 @@
-import type { ChannelDelivery } from '@switchboard/channel';
+import { type ChannelDelivery, flagsOf } from '@switchboard/channel';
 import {
   type APIChannel,
   MessageFlags,
@@ -9,7 +9,6 @@ import {
 import type { Logger } from 'pino';
 import type { DiscordAnswer } from './discord-answer.js';
 import { modLogMessage } from './mod-log-message.js';
-import { flagsOf } from './moderation-verdict.js';
 import type { InteractionTarget, MentionTarget, ReplyTarget, WatchTarget } from './reply-target.js';
 import { DiscordCode, deliveryFailure, hasCode, isExpiredInteraction } from './rest-failure.js';
 

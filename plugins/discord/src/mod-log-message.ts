@@ -1,7 +1,6 @@
-import { excerpt, scoreLines } from '@switchboard/channel';
+import { excerpt, type Flag, scoreLines } from '@switchboard/channel';
 import type { ClassifyRequest, ClassifyResult } from '@switchboard/core';
 import type { RESTPostAPIChannelMessageJSONBody } from 'discord.js';
-import type { Flag } from './moderation-verdict.js';
 import type { WatchTarget } from './reply-target.js';
 
 /** A message link that opens the message in any Discord client. */

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { describeIssue, type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
+import { readJsonSetting } from '@switchboard/channel';
+import { type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
 import { z } from 'zod';
 
 const snowflake = (what: string) =>
@@ -85,31 +85,8 @@ export interface WatchDefaults {
  * Reads `DISCORD_WATCH`: inline JSON when it starts with `{`, else the path of a JSON file.
  * @throws Error naming the variable and what is wrong
  */
-export async function readWatchConfig(value: string): Promise<WatchConfig> {
-  const inline = /^\s*[[{]/.test(value);
-  const source = inline ? 'DISCORD_WATCH' : `DISCORD_WATCH file ${value}`;
-  let text = value;
-  if (!inline) {
-    try {
-      text = await readFile(value, 'utf8');
-    } catch (err) {
-      throw new Error(
-        `${source} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give inline JSON or the path of a JSON file`,
-      );
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${source} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = WatchConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    const { field, message } = describeIssue(parsed.error);
-    throw new Error(`${source}: ${field ? `${field} ` : ''}${message}`);
-  }
-  return parsed.data;
+export function readWatchConfig(value: string): Promise<WatchConfig> {
+  return readJsonSetting('DISCORD_WATCH', value, WatchConfigSchema);
 }
 
 /**

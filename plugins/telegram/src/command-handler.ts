@@ -1,6 +1,6 @@
+import { parseCommandText } from '@switchboard/channel';
 import type { CommandContext, Context } from 'grammy';
 import type { Message } from 'grammy/types';
-import { parseCommandText } from './command-text.js';
 import type { HandlerContext } from './handler-context.js';
 import type { CommandTarget } from './reply-target.js';
 import {

@@ -3,9 +3,7 @@
  * @packageDocumentation
  */
 export { deliveryFailure } from './api-failure.js';
-export { type ParsedCommand, parseCommandText } from './command-text.js';
 export { messageLink } from './message-link.js';
-export { type Flag, flagsOf } from './moderation-verdict.js';
 export {
   type CommandTarget,
   type ReplyTarget,

@@ -1,10 +1,9 @@
-import { type ChannelDelivery, excerpt } from '@switchboard/channel';
+import { type ChannelDelivery, excerpt, type Flag, flagsOf } from '@switchboard/channel';
 import type { Api } from 'grammy';
 import type { Logger } from 'pino';
 import { deliveryFailure } from './api-failure.js';
 import { escapeHtml } from './html-text.js';
 import { messageLink } from './message-link.js';
-import { type Flag, flagsOf } from './moderation-verdict.js';
 import type { CommandTarget, ReplyTarget, WatchTarget } from './reply-target.js';
 import type { TelegramAnswer } from './telegram-answer.js';
 

@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { describeIssue, type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
+import { readJsonSetting } from '@switchboard/channel';
+import { type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
 import { z } from 'zod';
 
 /** A Telegram chat id: an integer, negative for groups (`-100…` for supergroups and channels). */
@@ -79,31 +79,8 @@ const DEFAULT_THRESHOLD = 0.8;
  * Reads `TELEGRAM_WATCH`: inline JSON when it starts with `{`, else the path of a JSON file.
  * @throws Error naming the variable and what is wrong
  */
-export async function readWatchConfig(value: string): Promise<WatchConfig> {
-  const inline = /^\s*[[{]/.test(value);
-  const source = inline ? 'TELEGRAM_WATCH' : `TELEGRAM_WATCH file ${value}`;
-  let text = value;
-  if (!inline) {
-    try {
-      text = await readFile(value, 'utf8');
-    } catch (err) {
-      throw new Error(
-        `${source} cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); give inline JSON or the path of a JSON file`,
-      );
-    }
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`${source} is not valid JSON: ${(err as Error).message}`);
-  }
-  const parsed = WatchConfigSchema.safeParse(json);
-  if (!parsed.success) {
-    const { field, message } = describeIssue(parsed.error);
-    throw new Error(`${source}: ${field ? `${field} ` : ''}${message}`);
-  }
-  return parsed.data;
+export function readWatchConfig(value: string): Promise<WatchConfig> {
+  return readJsonSetting('TELEGRAM_WATCH', value, WatchConfigSchema);
 }
 
 /**

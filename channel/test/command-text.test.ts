@@ -1,5 +1,5 @@
-import { parseCommandText } from '@switchboard/plugin-telegram';
 import { describe, expect, it } from 'vitest';
+import { parseCommandText } from '../src/command-text.js';
 
 const MODELS = ['sentiment', 'spam', 'toxicity'];
 const parse = (text: string) => parseCommandText(text, MODELS, 'sentiment');

@@ -1,14 +1,16 @@
 /**
- * What `/classify` understands, by the same rules as Slack's `/classify`:
+ * What `/classify` (and a mention) understands in every chat channel: the same rules for Slack,
+ * Telegram and whichever channel comes next.
  *
- * - `help` alone: the help message; nothing at all: the usage (or, as a reply, the replied-to text).
+ * - `help` alone: the help message; nothing at all: the usage (a channel may then classify something
+ *   else, such as the message a Telegram command replies to).
  * - `model:NAME text`: classify `text` with model NAME; an unknown NAME gets the list of models.
  * - `NAME text`, where the first word is exactly a model's name (case aside): the same.
  * - anything else: the whole text goes to the default model, so `/classify great job` never fails
  *   for want of a model called "great"; a model can only be misspelt after `model:`.
  *
  * NAME may carry a version, `NAME@VERSION`: the request is taken only while the repository holds
- * that version of the model.
+ * that version of the model (the channel checks it and asks for `NAME@VERSION`).
  */
 export type ParsedCommand =
   | { readonly kind: 'help' }
