@@ -68,7 +68,8 @@ afterAll(async () => {
 
 async function metric(name: string, label: string): Promise<number> {
   const text = (await call(api.url, 'GET', '/metrics', { key: null })).body as string;
-  const line = text.split('\n').find((l) => l.startsWith(`${name}{${label}}`));
+  // Every series also carries the service's own labels (service="http"): match the one asked for.
+  const line = text.split('\n').find((l) => l.startsWith(`${name}{`) && l.includes(label));
   return line ? Number(line.split(' ').pop()) : 0;
 }
 
