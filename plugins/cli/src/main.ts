@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { cliVersion } from './cli-version.js';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerFeedbackCommand } from './commands/feedback.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerQuantizeCommand } from './commands/quantize.js';
 import { registerRunCommand } from './commands/run.js';
@@ -31,6 +32,7 @@ registerWorkerCommand(program);
 registerTrainCommand(program);
 registerEvalCommand(program);
 registerQuantizeCommand(program);
+registerFeedbackCommand(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,3 +1,4 @@
+import { ConflictError, NotFoundError, SwitchboardClient } from '@switchboard/client';
 import { FeedbackStore, queuePrefix } from '@switchboard/core';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,5 +129,21 @@ describe('POST /v1/jobs/{id}/feedback', () => {
     const late = await call(shortWindow.url, 'POST', `/v1/jobs/${id}/feedback`, { body: { correct: true } });
     expect(late.status).toBe(409);
     expect(late.body.code).toBe('feedback_window_closed');
+  });
+
+  it('is offered by the client as feedback(id, label), with typed errors', async () => {
+    const client = new SwitchboardClient({ baseUrl: api.url, apiKey: KEYS.alice });
+    const id = await classify(api.url, 'rainy');
+    expect(await client.feedback(id, { correct: true })).toMatchObject({ label: 'negative', correct: true });
+    expect(await client.feedback(id, 'neutral')).toMatchObject({ label: 'neutral', replaced: true });
+    await expect(client.feedback('http-nosuchjob', 'neutral')).rejects.toBeInstanceOf(NotFoundError);
+    const idleClient = new SwitchboardClient({ baseUrl: idleApi.url, apiKey: KEYS.alice });
+    const accepted = await call(idleApi.url, 'POST', '/v1/classify', {
+      body: { inputs: 'sunny', wait: false },
+    });
+    const waiting = accepted.body.id as string;
+    const error = await idleClient.feedback(waiting, 'neutral').catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(ConflictError);
+    expect((error as ConflictError).code).toBe('job_not_completed');
   });
 });
