@@ -40,6 +40,7 @@ export { findOnnxFile, ONNX_FILE_PREFERENCE } from './model/onnx-file.js';
 export {
   ClassifyQueue,
   type ClassifyQueueOptions,
+  type FinishedJob,
   type JobState,
   type JobView,
   type QueueCounts,

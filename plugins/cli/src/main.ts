@@ -6,6 +6,7 @@ import { registerEvalCommand } from './commands/eval.js';
 import { registerFeedbackCommand } from './commands/feedback.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerQuantizeCommand } from './commands/quantize.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
@@ -33,6 +34,7 @@ registerTrainCommand(program);
 registerEvalCommand(program);
 registerQuantizeCommand(program);
 registerFeedbackCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);
