@@ -146,4 +146,16 @@ describe('POST /v1/jobs/{id}/feedback', () => {
     expect(error).toBeInstanceOf(ConflictError);
     expect((error as ConflictError).code).toBe('job_not_completed');
   });
+
+  it('answers 503 while Redis is unreachable, and the server stays up', async () => {
+    const down = await startApi({ ...backend, redisUrl: 'redis://127.0.0.1:1' });
+    try {
+      const res = await call(down.url, 'POST', '/v1/jobs/http-any/feedback', { body: { label: 'neutral' } });
+      expect(res.status).toBe(503);
+      expect(res.body.code).toBe('queue_unavailable');
+      expect((await call(down.url, 'GET', '/healthz', { key: null })).status).toBe(200);
+    } finally {
+      await down.close();
+    }
+  });
 });
