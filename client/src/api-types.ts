@@ -97,3 +97,20 @@ export interface ErrorBody {
   readonly error: string;
   readonly code: string;
 }
+
+/** Answer of `POST /v1/jobs/{id}/feedback`. */
+export interface FeedbackReceipt {
+  id: string;
+  /** Which text of the job was rated, from 0. */
+  index: number;
+  model: string;
+  version: string;
+  /** The label the model gave. */
+  predicted: string;
+  /** The label recorded as right. */
+  label: string;
+  /** Whether the recorded label is the predicted one. */
+  correct: boolean;
+  /** True when this key's earlier feedback on the same answer was replaced. */
+  replaced: boolean;
+}

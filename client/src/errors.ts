@@ -34,6 +34,12 @@ export class AuthError extends SwitchboardHttpError {}
 /** 404: no such model or job. */
 export class NotFoundError extends SwitchboardHttpError {}
 
+/**
+ * 409: the request cannot apply to the resource as it is now (feedback on a job not completed, or
+ * after its feedback window). `code` says which.
+ */
+export class ConflictError extends SwitchboardHttpError {}
+
 /** 400, 413, 422: the request itself is wrong (the message names the field). Do not retry it as is. */
 export class InvalidInputError extends SwitchboardHttpError {}
 

@@ -5,6 +5,7 @@
 export type {
   ClassifyResponse,
   ErrorBody,
+  FeedbackReceipt,
   Job,
   JobAccepted,
   JobState,
@@ -16,6 +17,7 @@ export type {
 } from './api-types.js';
 export {
   AuthError,
+  ConflictError,
   type HttpErrorDetails,
   InvalidInputError,
   NotFoundError,
@@ -27,6 +29,8 @@ export {
 export { type BackoffOptions, backoffDelay, parseRetryAfter } from './retry-policy.js';
 export {
   type ClassifyOptions,
+  type FeedbackOptions,
+  type FeedbackVerdict,
   SwitchboardClient,
   type SwitchboardClientOptions,
 } from './switchboard-client.js';

@@ -1,6 +1,14 @@
-import type { ClassifyResponse, ErrorBody, Job, JobAccepted, ModelsResponse } from './api-types.js';
+import type {
+  ClassifyResponse,
+  ErrorBody,
+  FeedbackReceipt,
+  Job,
+  JobAccepted,
+  ModelsResponse,
+} from './api-types.js';
 import {
   AuthError,
+  ConflictError,
   InvalidInputError,
   NotFoundError,
   RateLimitError,
@@ -56,6 +64,17 @@ interface Attempt {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A verdict on an answer: the right label, or that the predicted label was right. */
+export type FeedbackVerdict = string | { readonly correct: true };
+
+/** Options of {@link SwitchboardClient.feedback}. */
+export interface FeedbackOptions {
+  /** Which text of the job is rated, from 0 (default 0). */
+  readonly index?: number;
+  /** Longest time for the call, retries included. */
+  readonly timeoutMs?: number;
+}
 
 /**
  * A client of Switchboard's HTTP API. It uses the global `fetch` and has no runtime dependencies,
@@ -144,6 +163,26 @@ export class SwitchboardClient {
   async job(id: string, options: { timeoutMs?: number } = {}): Promise<Job> {
     const deadline = Date.now() + (options.timeoutMs ?? this.timeoutMs);
     return (await this.call<Job>({ method: 'GET', path: jobPath(id), deadline, jobId: id })).body;
+  }
+
+  /**
+   * Says which label is right for a job's answer: a label, or `{ correct: true }` when the
+   * predicted one was. Sending again replaces the earlier feedback.
+   * @throws NotFoundError (unknown job, or another key's), ConflictError (job not completed, or its
+   *   feedback window has passed), InvalidInputError (a label the model lacks)
+   */
+  async feedback(
+    id: string,
+    verdict: FeedbackVerdict,
+    options: FeedbackOptions = {},
+  ): Promise<FeedbackReceipt> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.timeoutMs);
+    const body = {
+      ...(typeof verdict === 'string' ? { label: verdict } : { correct: true }),
+      ...(options.index !== undefined ? { index: options.index } : {}),
+    };
+    const path = `${jobPath(id)}/feedback`;
+    return (await this.call<FeedbackReceipt>({ method: 'POST', path, body, deadline, jobId: id })).body;
   }
 
   private async pollJob(id: string, deadline: number): Promise<ClassifyResponse> {
@@ -263,6 +302,7 @@ function errorFor(response: Response, text: string, jobId: string | undefined): 
   const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
   if (status === 401 || status === 403) return new AuthError(error, details);
   if (status === 404) return new NotFoundError(error, details);
+  if (status === 409) return new ConflictError(error, details);
   if (status === 400 || status === 413 || status === 422) return new InvalidInputError(error, details);
   if (status === 429) return new RateLimitError(error, { ...details, retryAfterMs });
   if (status === 503) return new UnavailableError(error, { ...details, retryAfterMs });

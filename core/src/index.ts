@@ -13,6 +13,14 @@ export * from './contracts/secret-fields.js';
 export { describeIssue, parseClassifyRequest } from './contracts/validate.js';
 export { optionsFromEnv } from './env-options.js';
 export * from './errors.js';
+export { type FeedbackRecord, type FeedbackScope, isAgreement } from './feedback/feedback-record.js';
+export {
+  DEFAULT_FEEDBACK_MAX_AGE_DAYS,
+  DEFAULT_FEEDBACK_MAX_RECORDS,
+  type FeedbackFilter,
+  FeedbackStore,
+  type FeedbackStoreOptions,
+} from './feedback/feedback-store.js';
 export type { LabelScore, TextClassification } from './inference/label-scores.js';
 export {
   type BrokenModel,
@@ -32,6 +40,7 @@ export { findOnnxFile, ONNX_FILE_PREFERENCE } from './model/onnx-file.js';
 export {
   ClassifyQueue,
   type ClassifyQueueOptions,
+  type FinishedJob,
   type JobState,
   type JobView,
   type QueueCounts,

@@ -42,6 +42,19 @@ export interface JobView {
   readonly attemptsMade: number;
 }
 
+/** A job that has finished, as reports read it. */
+export interface FinishedJob {
+  readonly state: 'completed' | 'failed';
+  readonly request: ClassifyRequest;
+  readonly result?: ClassifyResult;
+  readonly error?: { code: string; message: string };
+  /** When the job finished (ms since the epoch). */
+  readonly finishedOn: number;
+}
+
+// Finished jobs are read this many at a time, so a long history never arrives in one reply.
+const FINISHED_PAGE = 500;
+
 /** Counts of jobs by state, for depth limits and dashboards. */
 export interface QueueCounts {
   waiting: number;
@@ -171,6 +184,42 @@ export class ClassifyQueue {
       ...(state === 'failed' ? { error: decodeFailure(job.failedReason) } : {}),
     };
     return view;
+  }
+
+  /**
+   * The finished jobs still kept (BullMQ trims them by age and count, see {@link JobRetentionOptions})
+   * that finished at or after `since`, newest first within each state.
+   */
+  async finishedJobs(since = 0): Promise<FinishedJob[]> {
+    const out: FinishedJob[] = [];
+    for (const state of ['completed', 'failed'] as const) {
+      for (let start = 0; ; start += FINISHED_PAGE) {
+        let page: Job[];
+        try {
+          page = await this.queue.getJobs([state], start, start + FINISHED_PAGE - 1, false);
+        } catch (err) {
+          throw this.mapError(err);
+        }
+        let older = false;
+        for (const job of page) {
+          if (!job?.finishedOn) continue;
+          if (job.finishedOn < since) {
+            older = true;
+            break;
+          }
+          const parsed = state === 'completed' ? ClassifyResultSchema.safeParse(job.returnvalue) : undefined;
+          out.push({
+            state,
+            request: job.data as ClassifyRequest,
+            finishedOn: job.finishedOn,
+            ...(parsed?.success ? { result: parsed.data } : {}),
+            ...(state === 'failed' ? { error: decodeFailure(job.failedReason) } : {}),
+          });
+        }
+        if (older || page.length < FINISHED_PAGE) break;
+      }
+    }
+    return out;
   }
 
   /** Job counts by state. */

@@ -3,8 +3,10 @@ import { Command, CommanderError } from 'commander';
 import { cliVersion } from './cli-version.js';
 import { registerClassifyCommand } from './commands/classify.js';
 import { registerEvalCommand } from './commands/eval.js';
+import { registerFeedbackCommand } from './commands/feedback.js';
 import { registerModelsCommand } from './commands/models.js';
 import { registerQuantizeCommand } from './commands/quantize.js';
+import { registerReportCommand } from './commands/report.js';
 import { registerRunCommand } from './commands/run.js';
 import { registerServicesCommand } from './commands/services.js';
 import { registerStartCommand } from './commands/start.js';
@@ -31,6 +33,8 @@ registerWorkerCommand(program);
 registerTrainCommand(program);
 registerEvalCommand(program);
 registerQuantizeCommand(program);
+registerFeedbackCommand(program);
+registerReportCommand(program);
 
 try {
   await program.parseAsync(process.argv);

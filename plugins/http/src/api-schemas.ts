@@ -311,3 +311,36 @@ export const HfClassificationResponseSchema = z
       ],
     ],
   });
+
+/** Body of `POST /v1/jobs/{id}/feedback`. */
+export const FeedbackBodySchema = z
+  .object({
+    label: z.string().min(1).max(256).optional().openapi({
+      description: 'The right label for the text, one of the labels of the model that answered.',
+      example: 'negative',
+    }),
+    correct: z.literal(true).optional().openapi({
+      description: 'Shorthand for the predicted label: the answer was right.',
+    }),
+    index: z.number().int().min(0).max(1_000).optional().openapi({
+      description: 'Which text of the job is rated, from 0 (default 0).',
+    }),
+  })
+  .strict()
+  .openapi('FeedbackBody', { example: { label: 'negative' } });
+
+/** Answer of `POST /v1/jobs/{id}/feedback`. */
+export const FeedbackReceiptSchema = z
+  .object({
+    id: z.string(),
+    index: z.number().int(),
+    model: z.string(),
+    version: z.string(),
+    predicted: z.string().openapi({ description: 'The label the model gave.' }),
+    label: z.string().openapi({ description: 'The label recorded as right.' }),
+    correct: z.boolean().openapi({ description: 'Whether the recorded label is the predicted one.' }),
+    replaced: z
+      .boolean()
+      .openapi({ description: "True when this key's earlier feedback on the same answer was replaced." }),
+  })
+  .openapi('FeedbackReceipt');

@@ -9,6 +9,7 @@ import { bearerAuth } from './auth.js';
 import { bodyLimit } from './body-limit.js';
 import type { ClassifyGateway } from './classify-gateway.js';
 import { errorResponse, PREDICT_PATH } from './error-response.js';
+import type { FeedbackDesk } from './feedback-desk.js';
 import { HttpError, toHttpError } from './http-error.js';
 import type { HttpMetrics } from './http-metrics.js';
 import type { HttpOptions } from './http-options.js';
@@ -16,6 +17,7 @@ import type { ModelDirectory } from './model-directory.js';
 import { rateLimit } from './rate-limit.js';
 import { registerClassifyRoutes } from './routes/classify-routes.js';
 import { registerDocsRoutes } from './routes/docs-routes.js';
+import { registerFeedbackRoute } from './routes/feedback-route.js';
 import { registerHfModelsRoute } from './routes/hf-models-route.js';
 import { registerModelsRoute } from './routes/models-route.js';
 import { type ReadinessCheck, registerOpsRoutes } from './routes/ops-routes.js';
@@ -31,6 +33,8 @@ export interface AppDeps {
   /** `undefined` in local-development mode (loopback, no keys). */
   readonly keyring: ApiKeyring | undefined;
   readonly gateway: ClassifyGateway;
+  /** Takes feedback on answers (`POST /v1/jobs/{id}/feedback`). */
+  readonly feedback: FeedbackDesk;
   readonly models: ModelDirectory;
   readonly metrics: HttpMetrics;
   /** Producer connection the rate limiter keeps its counters on. */
@@ -129,6 +133,7 @@ export function createApp(deps: AppDeps): OpenAPIHono<AppEnv> {
   }
 
   registerClassifyRoutes(app, deps.gateway, options.defaultModel, deps.callbacks);
+  registerFeedbackRoute(app, deps.feedback);
   registerModelsRoute(app, deps.models, options.defaultModel);
   registerPredictRoute(app, deps.gateway, deps.models, options.predictModel);
   registerHfModelsRoute(app, deps.gateway);

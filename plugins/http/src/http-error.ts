@@ -10,6 +10,9 @@ export type HttpErrorCode =
   | 'queue_full'
   | 'idempotency_conflict'
   | 'callback_not_allowed'
+  | 'job_not_completed'
+  | 'feedback_window_closed'
+  | 'unknown_label'
   | 'internal';
 
 /** The body of every error answer: `{"error": "<sentence for a person>", "code": "<kind>"}`. */
@@ -21,7 +24,7 @@ export interface ErrorBody {
 /** An error that becomes an HTTP answer with this status, body and headers. */
 export class HttpError extends Error {
   /** HTTP status. */
-  readonly status: 400 | 401 | 404 | 413 | 422 | 424 | 429 | 500 | 503 | 504;
+  readonly status: 400 | 401 | 404 | 409 | 413 | 422 | 424 | 429 | 500 | 503 | 504;
   /** Machine-readable kind. */
   readonly code: HttpErrorCode;
   /** Extra headers (`Retry-After`, `WWW-Authenticate`). */

@@ -1,4 +1,11 @@
-import { DEFAULT_QUEUE_PREFIX, DEFAULT_REDIS_URL, modelsDir, optionsFromEnv } from '@switchboard/core';
+import {
+  DEFAULT_FEEDBACK_MAX_AGE_DAYS,
+  DEFAULT_FEEDBACK_MAX_RECORDS,
+  DEFAULT_QUEUE_PREFIX,
+  DEFAULT_REDIS_URL,
+  modelsDir,
+  optionsFromEnv,
+} from '@switchboard/core';
 import { z } from 'zod';
 
 const int = (min: number) => z.coerce.number().int().min(min);
@@ -41,6 +48,16 @@ export const HttpOptionsSchema = z.object({
   webhookBackoffMs: int(1).max(3_600_000).default(1_000),
   /** `HTTP_WEBHOOK_TIMEOUT_MS`: longest wait for a receiver's answer. */
   webhookTimeoutMs: int(100).max(300_000).default(10_000),
+  /** `HTTP_FEEDBACK_WINDOW_MS`: how long after a job finished its feedback is accepted. */
+  feedbackWindowMs: int(1_000).default(604_800_000),
+  /** `HTTP_FEEDBACK_KEEP_TEXT`: keep the rated text with HTTP feedback (`false` keeps none). */
+  feedbackKeepText: z.enum(['true', 'false']).default('true'),
+  /** `SWITCHBOARD_FEEDBACK_MAX_RECORDS`: most feedback records kept, all channels together. */
+  feedbackMaxRecords: int(1).default(DEFAULT_FEEDBACK_MAX_RECORDS),
+  /** `SWITCHBOARD_FEEDBACK_MAX_AGE_DAYS`: days a feedback record is kept. */
+  feedbackMaxAgeDays: int(1).default(DEFAULT_FEEDBACK_MAX_AGE_DAYS),
+  /** `SWITCHBOARD_FEEDBACK_SALT`: secret of person hashes; empty: one is made and kept in Redis. */
+  feedbackSalt: z.string().default(''),
   /** `LOG_LEVEL` */
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
@@ -68,6 +85,11 @@ export const HTTP_ENV: Record<keyof HttpOptions, string> = {
   webhookMaxAttempts: 'HTTP_WEBHOOK_MAX_ATTEMPTS',
   webhookBackoffMs: 'HTTP_WEBHOOK_BACKOFF_MS',
   webhookTimeoutMs: 'HTTP_WEBHOOK_TIMEOUT_MS',
+  feedbackWindowMs: 'HTTP_FEEDBACK_WINDOW_MS',
+  feedbackKeepText: 'HTTP_FEEDBACK_KEEP_TEXT',
+  feedbackMaxRecords: 'SWITCHBOARD_FEEDBACK_MAX_RECORDS',
+  feedbackMaxAgeDays: 'SWITCHBOARD_FEEDBACK_MAX_AGE_DAYS',
+  feedbackSalt: 'SWITCHBOARD_FEEDBACK_SALT',
   logLevel: 'LOG_LEVEL',
 };
 

@@ -1,10 +1,18 @@
 import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
-import { createRedis, type RedisClient, redactRedisUrl, unavailable } from '@switchboard/core';
+import {
+  createRedis,
+  FeedbackStore,
+  queuePrefix,
+  type RedisClient,
+  redactRedisUrl,
+  unavailable,
+} from '@switchboard/core';
 import type { Logger } from 'pino';
 import { ApiKeyring } from './api-keyring.js';
 import { ClassifyGateway } from './classify-gateway.js';
 import { createApp } from './create-app.js';
+import { FeedbackDesk } from './feedback-desk.js';
 import { HttpMetrics } from './http-metrics.js';
 import type { HttpOptions } from './http-options.js';
 import { isLoopbackHost } from './loopback-host.js';
@@ -129,6 +137,16 @@ export class HttpServer {
       options,
       keyring: this.auth.kind === 'keys' ? this.auth.keyring : undefined,
       gateway,
+      feedback: new FeedbackDesk(
+        gateway,
+        new FeedbackStore(this.redis, {
+          prefix: queuePrefix(options.prefix, options.redisUrl),
+          maxRecords: options.feedbackMaxRecords,
+          maxAgeDays: options.feedbackMaxAgeDays,
+          salt: options.feedbackSalt,
+        }),
+        { windowMs: options.feedbackWindowMs, keepText: options.feedbackKeepText === 'true' },
+      ),
       models,
       metrics,
       redis: this.redis,

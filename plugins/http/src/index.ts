@@ -14,6 +14,12 @@ export {
   WEBHOOK_CHANNEL,
 } from './classify-gateway.js';
 export { type AppDeps, createApp } from './create-app.js';
+export {
+  FeedbackDesk,
+  type FeedbackDeskOptions,
+  type FeedbackInput,
+  type FeedbackReceipt,
+} from './feedback-desk.js';
 export { type ErrorBody, HttpError, type HttpErrorCode } from './http-error.js';
 export { HttpMetrics } from './http-metrics.js';
 export {

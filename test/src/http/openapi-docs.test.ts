@@ -28,6 +28,7 @@ function servedRoutes(): string[] {
     options: parseHttpOptions({}),
     keyring: ApiKeyring.parse(''),
     gateway: {} as never,
+    feedback: {} as never,
     models: {} as never,
     metrics: new HttpMetrics(async () => 0),
     redis,
