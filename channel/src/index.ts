@@ -3,6 +3,7 @@
  * the runtime every chat channel is built on. Never loads onnxruntime.
  * @packageDocumentation
  */
+export * from './alert-rules.js';
 export * from './answer-notes.js';
 export * from './channel-adapter.js';
 export * from './channel-env.js';

@@ -1,5 +1,11 @@
-import { readJsonSetting } from '@switchboard/channel';
-import { type ModelCatalog, type ModelManifest, UnknownModelError } from '@switchboard/core';
+import {
+  type AlertRule,
+  AlertRuleResolver,
+  type ModelRule,
+  ModelRuleSchema,
+  readJsonSetting,
+} from '@switchboard/channel';
+import type { ModelCatalog } from '@switchboard/core';
 import { z } from 'zod';
 
 const snowflake = (what: string) =>
@@ -8,21 +14,6 @@ const snowflake = (what: string) =>
       error: (issue) => (issue.input === undefined ? 'is missing' : `must be a ${what} id (digits)`),
     })
     .regex(/^\d{15,21}$/, `must be a ${what} id (digits)`);
-const score = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
-
-/**
- * How one moderation model flags a message: a bare number is the threshold for the model's alert
- * labels; the object form may also name the labels (for models whose switchboard.json has none).
- */
-const ModelRuleSchema = z.union([
-  score,
-  z.strictObject({
-    threshold: score.optional(),
-    labels: z.array(z.string().min(1)).min(1, 'must name at least one label').optional(),
-  }),
-]);
-
-type ModelRule = z.infer<typeof ModelRuleSchema>;
 
 /** Moderation of one guild. */
 const GuildWatchSchema = z.strictObject({
@@ -54,13 +45,7 @@ export const WatchConfigSchema = z
 /** The parsed, not yet resolved, watch configuration. */
 export type WatchConfig = z.infer<typeof WatchConfigSchema>;
 
-/** One moderation model of a guild, resolved against the model repository. */
-export interface AlertRule {
-  /** Model name. */
-  readonly model: string;
-  /** Alert label → the score at or above which a message is flagged. */
-  readonly alerts: Readonly<Record<string, number>>;
-}
+export type { AlertRule };
 
 /** A guild's resolved moderation settings. */
 export interface GuildWatch {
@@ -99,49 +84,16 @@ export async function resolveWatchConfig(
   catalog: ModelCatalog,
   defaults: WatchDefaults,
 ): Promise<WatchList> {
-  const manifests = new Map<string, ModelManifest>();
-  const manifest = async (guildId: string, model: string): Promise<ModelManifest> => {
-    const known = manifests.get(model);
-    if (known) return known;
-    try {
-      const found = await catalog.get(model);
-      manifests.set(model, found);
-      return found;
-    } catch (err) {
-      if (err instanceof UnknownModelError) {
-        throw new Error(
-          `DISCORD_WATCH: guild ${guildId} moderates with model "${model}", which the model repository ${catalog.root} does not hold (available: ${err.available.join(', ') || 'none'}). Add the model or change the guild's "models".`,
-        );
-      }
-      throw err;
-    }
-  };
-
+  const resolver = new AlertRuleResolver(catalog, {
+    variable: 'DISCORD_WATCH',
+    defaultThreshold: defaults.threshold,
+    unknownModelHint: `Add the model or change the guild's "models".`,
+  });
   const list = new Map<string, GuildWatch>();
   for (const [guildId, guild] of Object.entries(config)) {
     const models: Record<string, ModelRule> =
       guild.models ?? Object.fromEntries(defaults.models.map((m) => [m, {}]));
-    const rules: AlertRule[] = [];
-    for (const [model, rule] of Object.entries(models)) {
-      const found = await manifest(guildId, model);
-      const threshold = typeof rule === 'number' ? rule : rule.threshold;
-      const labels = (typeof rule === 'number' ? undefined : rule.labels) ?? found.spec.alert_labels;
-      if (labels.length === 0) {
-        throw new Error(
-          `DISCORD_WATCH: guild ${guildId}: model "${model}" declares no alert_labels in its switchboard.json; name the labels to flag, e.g. "${model}": {"threshold": 0.8, "labels": ["${found.labels.at(-1)}"]}.`,
-        );
-      }
-      const alerts: Record<string, number> = {};
-      for (const label of labels) {
-        if (!found.labels.includes(label)) {
-          throw new Error(
-            `DISCORD_WATCH: guild ${guildId}: model "${model}" has no label "${label}" (labels: ${found.labels.join(', ')}).`,
-          );
-        }
-        alerts[label] = threshold ?? found.spec.thresholds[label] ?? defaults.threshold;
-      }
-      rules.push({ model, alerts });
-    }
+    const rules = await resolver.resolve(`guild ${guildId}`, models);
     list.set(guildId, { guildId, channels: new Set(guild.channels), modLog: guild.modLog, rules });
   }
   return list;
