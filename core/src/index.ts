@@ -11,6 +11,7 @@ export * from './contracts/limits.js';
 export * from './contracts/model-ref.js';
 export * from './contracts/secret-fields.js';
 export { describeIssue, parseClassifyRequest } from './contracts/validate.js';
+export type { WorkerAnnouncement, WorkerRegistryView } from './contracts/worker-announcement.js';
 export { optionsFromEnv } from './env-options.js';
 export * from './errors.js';
 export { type FeedbackRecord, type FeedbackScope, isAgreement } from './feedback/feedback-record.js';

@@ -1,40 +1,7 @@
 import { hostname } from 'node:os';
-import type { RedisClient } from '@switchboard/core';
+import type { RedisClient, WorkerAnnouncement } from '@switchboard/core';
 
-/** What a worker announces about itself every few seconds. */
-export interface WorkerAnnouncement {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly models: readonly string[];
-  readonly startedAt: number;
-  readonly metricsPort: number;
-  /**
-   * Where the metrics server can be reached from other machines (pod IP, host address, or the
-   * loopback address it is bound to); the dashboard's batch-size chart reads it there.
-   */
-  readonly metricsHost: string;
-  /** The model registry as this process sees it (dashboard Models section). */
-  readonly registry?: WorkerRegistryView;
-}
-
-/** Models, versions loaded, last reload and load errors of one worker process. */
-export interface WorkerRegistryView {
-  readonly models: readonly {
-    readonly name: string;
-    readonly default: string | undefined;
-    readonly loaded: readonly string[];
-    readonly versions: readonly string[];
-  }[];
-  /** When the repository was last read (ms since the epoch). */
-  readonly lastReload: number;
-  readonly errors: readonly {
-    readonly ref: string;
-    readonly file: string;
-    readonly error: string;
-    readonly at: number;
-  }[];
-}
+export type { WorkerAnnouncement, WorkerRegistryView } from '@switchboard/core';
 
 /** Seconds between heartbeats; an entry expires after three missed ones. */
 export const HEARTBEAT_SECONDS = 5;

@@ -1,36 +1,17 @@
+import type { WorkerAnnouncement, WorkerRegistryView } from '@switchboard/core';
 import type { Redis } from 'ioredis';
 import { escapeGlob } from './queue-discovery.js';
 
+/** The model registry as one worker process sees it. */
+export type WorkerRegistry = WorkerRegistryView;
+
 /** A worker process as its heartbeat key describes it. */
-export interface WorkerEntry {
-  readonly id: string;
-  readonly host: string;
-  readonly pid: number;
-  readonly models: readonly string[];
-  readonly startedAt: number;
-  readonly metricsPort: number;
-  /** Where its `/metrics` can be reached ('' from workers older than this field: use `host`). */
-  readonly metricsHost: string;
+export interface WorkerEntry extends Omit<WorkerAnnouncement, 'registry'> {
+  /** When its heartbeat key was last written (ms since the epoch). `metricsHost` is '' from workers
+   * older than that field: use `host`. */
   readonly lastHeartbeat: number;
   /** Models, versions loaded, last reload and load errors (workers that predate it send none). */
   readonly registry?: WorkerRegistry | undefined;
-}
-
-/** The model registry as one worker process sees it. */
-export interface WorkerRegistry {
-  readonly models: readonly {
-    readonly name: string;
-    readonly default: string | undefined;
-    readonly loaded: readonly string[];
-    readonly versions: readonly string[];
-  }[];
-  readonly lastReload: number;
-  readonly errors: readonly {
-    readonly ref: string;
-    readonly file: string;
-    readonly error: string;
-    readonly at: number;
-  }[];
 }
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((s) => typeof s === 'string') : []);
