@@ -74,7 +74,7 @@ export class ModelCatalog {
   /** Every model with all its versions. */
   async entries(): Promise<ModelEntry[]> {
     const out: ModelEntry[] = [];
-    for (const name of await this.modelNames()) out.push(await this.entry(name));
+    for (const name of await this.modelNames()) out.push(await this.readEntry(name));
     return out;
   }
 
@@ -82,9 +82,7 @@ export class ModelCatalog {
   async entry(name: string): Promise<ModelEntry> {
     const names = await this.modelNames();
     if (!names.includes(name)) throw new UnknownModelError(name, names);
-    const dir = join(this.root, name);
-    if (existsSync(join(dir, 'config.json'))) return singleEntry(name, dir);
-    return versionedEntry(name, dir);
+    return this.readEntry(name);
   }
 
   /**
@@ -111,7 +109,14 @@ export class ModelCatalog {
     const { name, version } = parseModelRef(word);
     const names = await this.modelNames();
     if (!names.includes(name)) throw new UnknownModelError(word, names);
-    return resolveVersion(await this.entry(name), version, word);
+    return resolveVersion(await this.readEntry(name), version, word);
+  }
+
+  /** One listed model's folder, read: a Hugging Face folder, or `<version>/` folders. */
+  private readEntry(name: string): Promise<ModelEntry> {
+    const dir = join(this.root, name);
+    if (existsSync(join(dir, 'config.json'))) return singleEntry(name, dir);
+    return versionedEntry(name, dir);
   }
 }
 
